@@ -1,0 +1,2 @@
+// The package's public surface: the interface types, the server, and nothing private.
+export type * from './types.ts';

@@ -1,0 +1,55 @@
+// Byte classes from RFC 9110 §5.6.2 (token) and §5.5 (field values), as lookup tables so the
+// parser tests one byte with one array read instead of a chain of comparisons.
+
+/** tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA */
+export const TOKEN = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~") TOKEN[c.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) TOKEN[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TOKEN[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) TOKEN[c] = 1;
+
+/** field-vchar / SP / HTAB: VCHAR, obs-text (0x80–0xFF), space and tab; every other CTL is refused. */
+export const FIELD_VALUE = new Uint8Array(256);
+for (let c = 0x20; c <= 0x7e; c++) FIELD_VALUE[c] = 1;
+for (let c = 0x80; c <= 0xff; c++) FIELD_VALUE[c] = 1;
+FIELD_VALUE[0x09] = 1;
+
+/** request-target bytes: visible ASCII only (RFC 9112 §3.2 and RFC 3986 allow nothing else). */
+export const TARGET = new Uint8Array(256);
+for (let c = 0x21; c <= 0x7e; c++) TARGET[c] = 1;
+
+/** Hex digit values, -1 for anything else (chunk-size, RFC 9112 §7.1). */
+export const HEX = new Int8Array(256).fill(-1);
+for (let c = 0; c < 10; c++) HEX[0x30 + c] = c;
+for (let c = 0; c < 6; c++) {
+  HEX[0x41 + c] = 10 + c;
+  HEX[0x61 + c] = 10 + c;
+}
+
+export const CR = 0x0d;
+export const LF = 0x0a;
+export const SP = 0x20;
+export const HTAB = 0x09;
+export const COLON = 0x3a;
+
+/** True if every character of `s` is a tchar; used for names that come from apps as strings. */
+export function isToken(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff || TOKEN[c] !== 1) return false;
+  }
+  return true;
+}
+
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
+
+/**
+ * Bytes to a latin-1 string. Buffer#latin1Slice is what `toString('latin1', s, e)` calls after
+ * checking its arguments; calling it directly skips that per-header work on the hot path.
+ */
+export function latin1(buf: Buffer, start: number, end: number): string {
+  return (buf as unknown as Latin1Slicer).latin1Slice(start, end);
+}

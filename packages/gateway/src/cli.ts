@@ -1,0 +1,159 @@
+// `gateway serve <module>:<export>`: the command-line face of the server, in the spirit of
+// `python webserver2.py flaskapp:app`. Thin on purpose: parse arguments, load the app, serve it,
+// drain on SIGINT/SIGTERM. A mistake the user can fix gets one line and exit code 2.
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { isPrimary, onDrainRequest, runPrimary, workerCount } from './cluster.ts';
+import { UsageError, loadApp } from './load-app.ts';
+import { defaults, serve } from './server.ts';
+import type { ServerOptions } from './server.ts';
+
+export const HELP = `Usage: gateway serve <module>[:<export>] [options]
+
+Serves a gateway callable (or an Express, Fastify or Hono app, through
+@gateway-interop/adapters) over HTTP/1.1. <module> is a path to a .ts or .js
+file; <export> defaults to "app".
+
+Options:
+  --host <addr>                 address to listen on (default $HOST or 127.0.0.1)
+  --port <n>                    port, 0 for any free one (default $PORT or 8888)
+  --workers <n|auto>            run n worker processes (auto: one per core)
+  --trace                       print every request and response head (< and > lines)
+  --quiet                       no access log
+  --max-body-bytes <n>          largest request body (default ${defaults.maxBodyBytes})
+  --max-header-bytes <n>        largest request head (default ${defaults.maxHeaderBytes})
+  --max-headers <n>             most header fields (default ${defaults.maxHeaders})
+  --max-request-line-bytes <n>  longest request line (default ${defaults.maxRequestLineBytes})
+  --max-requests-per-connection <n>  0 for no limit (default ${defaults.maxRequestsPerConnection})
+  --headers-timeout <ms>        time to receive a request head (default ${defaults.headersTimeoutMs})
+  --body-timeout <ms>           longest pause in a request body (default ${defaults.bodyTimeoutMs})
+  --keep-alive-timeout <ms>     idle time before a connection is closed (default ${defaults.keepAliveTimeoutMs})
+  --shutdown-timeout <ms>       time given to responses in flight on shutdown (default ${defaults.shutdownTimeoutMs})
+  -h, --help                    show this help
+
+Example:
+  gateway serve ./src/app.ts:app --port 9000
+`;
+
+const NUMBER_OPTIONS = {
+  'max-body-bytes': 'maxBodyBytes',
+  'max-header-bytes': 'maxHeaderBytes',
+  'max-headers': 'maxHeaders',
+  'max-request-line-bytes': 'maxRequestLineBytes',
+  'max-requests-per-connection': 'maxRequestsPerConnection',
+  'headers-timeout': 'headersTimeoutMs',
+  'body-timeout': 'bodyTimeoutMs',
+  'keep-alive-timeout': 'keepAliveTimeoutMs',
+  'shutdown-timeout': 'shutdownTimeoutMs',
+} as const satisfies Record<string, keyof ServerOptions>;
+
+const config = {
+  allowPositionals: true,
+  strict: true,
+  options: {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    workers: { type: 'string' },
+    trace: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    ...Object.fromEntries(Object.keys(NUMBER_OPTIONS).map((name) => [name, { type: 'string' }])),
+  },
+} satisfies ParseArgsConfig;
+
+export interface ServeCommand {
+  appSpec: string;
+  options: ServerOptions;
+  workers: number;
+}
+
+function wholeNumber(name: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(value) || Number(value) > max) {
+    throw new UsageError(`${name} must be a whole number from 0 to ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** Turns argv (after the program name) into what to serve, or throws UsageError. */
+export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeCommand | 'help' {
+  // `pnpm start -- --port 9000` may pass the `--` through; it means nothing here.
+  const args = argv.filter((arg, i) => !(arg === '--' && i === argv.indexOf('--')));
+  let parsed;
+  try {
+    parsed = parseArgs({ ...config, args });
+  } catch (error) {
+    // parseArgs explains at length; the first sentence names the problem.
+    const first = error instanceof Error ? error.message.split(/\.\s/)[0]! : String(error);
+    throw new UsageError(`${first.replace(/\.$/, '')} (see gateway --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') return 'help';
+  if (positionals.length === 0) throw new UsageError('missing command; try "gateway serve ./app.ts:app" or "gateway --help"');
+  const [command, appSpec, ...extra] = positionals;
+  if (command !== 'serve') throw new UsageError(`unknown command "${command}"; the only command is "serve"`);
+  if (appSpec === undefined) throw new UsageError('serve needs the app to serve, as <module>:<export>, e.g. ./src/app.ts:app');
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const options: ServerOptions = {
+    host: values.host ?? env.HOST ?? defaults.host,
+    port: defaults.port,
+    trace: values.trace ?? false,
+    accessLog: !values.quiet,
+  };
+  if (values.port !== undefined) options.port = wholeNumber('--port', values.port, 65535);
+  else if (env.PORT) options.port = wholeNumber('PORT', env.PORT, 65535);
+  const record = values as Record<string, string | boolean | undefined>;
+  for (const [flag, key] of Object.entries(NUMBER_OPTIONS)) {
+    const value = record[flag];
+    if (typeof value === 'string') options[key] = wholeNumber(`--${flag}`, value);
+  }
+  let workers = 1;
+  if (values.workers !== undefined) {
+    const count = workerCount(values.workers);
+    if (count === undefined) throw new UsageError(`--workers must be a whole number from 1 or "auto", got "${values.workers}"`);
+    workers = count;
+  }
+  if (workers > 1) options.multiprocess = true;
+  return { appSpec, options, workers };
+}
+
+/** Runs the CLI; resolves with the exit code once serving has started (or failed). */
+export async function main(argv: readonly string[]): Promise<number> {
+  let command: ServeCommand | 'help';
+  try {
+    command = parseCommand(argv);
+    if (command === 'help') {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (command.workers > 1 && isPrimary()) {
+      await loadApp(command.appSpec); // fail here, once, rather than in every worker
+      runPrimary(command.workers, (line) => process.stderr.write(line + '\n'));
+      process.stdout.write(`gateway: ${command.workers} workers serving ${command.appSpec}\n`);
+      return 0;
+    }
+    const app = await loadApp(command.appSpec);
+    const handle = await serve(app, command.options);
+    if (isPrimary()) process.stdout.write(`gateway: serving ${command.appSpec} on ${handle.url}/ (Ctrl-C to stop)\n`);
+    let draining = false;
+    const drain = (): void => {
+      if (draining) return;
+      draining = true;
+      void handle.close().then(() => process.exit(0));
+    };
+    process.on('SIGINT', drain);
+    process.on('SIGTERM', drain);
+    if (!isPrimary()) onDrainRequest(drain);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`gateway: ${error.message}\n`);
+      return 2;
+    }
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      process.stderr.write(`gateway: cannot listen: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

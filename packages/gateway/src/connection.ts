@@ -1,0 +1,387 @@
+// One TCP connection, served request after request: read → parse → environ → call the app →
+// respond → keep or close. This is the request cycle of the original webserver2.py
+// (handle_one_request) made persistent: HTTP/1.1 keep-alive and pipelining (answers in order),
+// request bodies streamed with backpressure, and the limits that keep a bad client from holding
+// the server (SPEC rules 6.3–6.5).
+import type { Socket } from 'node:net';
+import { HttpError } from './errors.ts';
+import { buildEnviron } from './environ.ts';
+import type { ServerInfo } from './environ.ts';
+import { RequestParser } from './http-parser.ts';
+import type { ParserEvents, ParserLimits, RequestHead } from './http-parser.ts';
+import { EMPTY_INPUT, RequestBody } from './request-body.ts';
+import type { BodyOwner } from './request-body.ts';
+import { ResponseWriter } from './response-writer.ts';
+import type { ResponseSink } from './response-writer.ts';
+import { httpDate } from './http-date.ts';
+import type { App } from './types.ts';
+
+/** Everything a connection needs from its server, fixed when the server is made. */
+export interface ConnectionSettings {
+  app: App;
+  info: ServerInfo;
+  limits: ParserLimits;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxRequestsPerConnection: number;
+  serverLine: string;
+  /** Called for each request and response head when tracing is on. */
+  trace: ((direction: '<' | '>', text: string) => void) | null;
+  /** Called once per finished response when the access log is on. */
+  log: ((remote: string, head: RequestHead, status: number, bytes: number) => void) | null;
+  reportError: (error: unknown) => void;
+}
+
+/** The server side of a connection: where it registers and whether the server is closing. */
+export interface ConnectionHost {
+  readonly closing: boolean;
+  forget(connection: Connection): void;
+}
+
+// Phases, for the timeout sweep (`checkDeadline`).
+const IDLE = 0; // between requests: keep-alive timeout
+const HEAD = 1; // a request head is arriving: headers timeout (slowloris)
+const BODY = 2; // a request body is arriving: body idle timeout
+const APP = 3; // the app is answering: no timeout of ours
+const CLOSING = 4; // our side is shut; waiting for the client to go
+
+/** Request body bytes the server will read and drop to keep a connection the app did not read. */
+const MAX_DISCARD = 64 * 1024;
+/** Pipelined bytes or unsent response bytes past which the connection stops reading. */
+const MAX_BACKLOG = 1024 * 1024;
+
+export class Connection implements ParserEvents, BodyOwner, ResponseSink {
+  private readonly parser: RequestParser;
+  private readonly remoteAddress: string;
+  private readonly remotePort: string;
+  private writer: ResponseWriter | null = null;
+  private head: RequestHead | null = null;
+  private body: RequestBody | null = null;
+  /** Bytes of the next pipelined requests, held while the current response is in flight. */
+  private stash: Buffer | null = null;
+  private inParse = false;
+  private requests = 0;
+  private continueSent = false;
+  private peerEnded = false;
+  private closed = false;
+  private readPaused = false;
+  private drain: Promise<void> | null = null;
+  private drained: (() => void) | null = null;
+  phase = IDLE;
+  deadline: number;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly settings: ConnectionSettings,
+    private readonly host: ConnectionHost,
+  ) {
+    this.parser = new RequestParser(settings.limits, this);
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remotePort = String(socket.remotePort ?? '');
+    this.deadline = Date.now() + settings.headersTimeoutMs;
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('close', () => this.onClose());
+    socket.on('drain', () => this.onDrain());
+    // Errors (ECONNRESET, EPIPE) are followed by 'close', which does the cleanup.
+    socket.on('error', () => {});
+  }
+
+  get serverLine(): string {
+    return this.settings.serverLine;
+  }
+
+  get idle(): boolean {
+    return this.writer === null && !this.parser.inMessage && this.stash === null;
+  }
+
+  // --- read and parse -------------------------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    if (this.phase === CLOSING) return; // lingering close: read and drop
+    if (this.stash !== null) {
+      this.stash = Buffer.concat([this.stash, chunk]);
+      if (this.stash.length > MAX_BACKLOG) this.pauseReading();
+      return;
+    }
+    this.parse(chunk, 0);
+  }
+
+  private parse(buf: Buffer, pos: number): void {
+    this.inParse = true;
+    this.socket.cork();
+    try {
+      while (pos < buf.length && this.phase !== CLOSING) {
+        if (this.phase === IDLE) {
+          this.phase = HEAD;
+          this.deadline = Date.now() + this.settings.headersTimeoutMs;
+        }
+        pos = this.parser.execute(buf, pos);
+        if (!this.parser.complete) break;
+        // A whole request is in. If its answer is still being made, or the client is not reading
+        // our answers, the next pipelined request waits (responses go out in order, RFC 9112 §9.3.2).
+        if (this.writer !== null || this.socket.writableLength > MAX_BACKLOG) {
+          if (pos < buf.length) this.stash = buf.subarray(pos);
+          break;
+        }
+        this.nextRequest();
+      }
+    } catch (error) {
+      this.refuse(error);
+    } finally {
+      this.inParse = false;
+      this.socket.uncork();
+    }
+    if (this.peerEnded && this.idle) this.shutdown();
+  }
+
+  private nextRequest(): void {
+    this.parser.reset();
+    this.head = null;
+    this.body = null;
+    this.continueSent = false;
+    this.phase = IDLE;
+    this.deadline = Date.now() + this.settings.keepAliveTimeoutMs;
+  }
+
+  /** Picks up pipelined bytes held while a response was in flight. */
+  private resumeParsing(): void {
+    if (this.parser.complete) this.nextRequest();
+    const stash = this.stash;
+    this.stash = null;
+    if (this.readPaused) this.resumeReading();
+    if (stash !== null) this.parse(stash, 0);
+    else if (this.peerEnded && this.idle) this.shutdown();
+  }
+
+  // --- parser events: the request cycle -------------------------------------------------------
+
+  onHead(head: RequestHead): void {
+    this.requests++;
+    this.head = head;
+    const max = this.settings.maxRequestsPerConnection;
+    const keepAlive = head.keepAlive && !this.host.closing && (max === 0 || this.requests < max);
+    const writer = new ResponseWriter(this, head.minor, head.method === 'HEAD', keepAlive);
+    this.writer = writer;
+    let input = EMPTY_INPUT;
+    if (head.contentLength !== -1 && head.contentLength !== 0) {
+      this.body = new RequestBody(this);
+      input = this.body;
+      this.phase = BODY;
+      this.deadline = Date.now() + this.settings.bodyTimeoutMs;
+    } else {
+      this.phase = APP;
+    }
+    if (this.settings.trace !== null) this.traceRequest(head);
+    const environ = buildEnviron(head, this.remoteAddress, this.remotePort, this.settings.info, input, writer);
+    let result: unknown;
+    try {
+      result = this.settings.app(environ, writer.startResponse);
+    } catch (error) {
+      return writer.fail(error);
+    }
+    if (Array.isArray(result)) {
+      // The common case, answered without a single promise: a body known in full.
+      try {
+        writer.respondWithArray(result);
+      } catch (error) {
+        writer.fail(error);
+      }
+    } else {
+      void writer.respondWith(result);
+    }
+  }
+
+  onBody(chunk: Buffer): void {
+    this.deadline = Date.now() + this.settings.bodyTimeoutMs;
+    this.body?.push(chunk);
+  }
+
+  onComplete(): void {
+    this.body?.end();
+    if (this.phase === BODY) this.phase = APP;
+  }
+
+  // --- the request body (BodyOwner) -----------------------------------------------------------
+
+  bodyWanted(): void {
+    // Rule 6.3: the client is waiting for a go-ahead before sending the body. HTTP/1.0 clients
+    // do not understand 1xx, so none is sent to them (RFC 9110 §15.2).
+    const head = this.head;
+    if (head !== null && head.expectContinue && head.minor === 1 && !this.continueSent && !this.writer?.headersSent) {
+      this.continueSent = true;
+      this.socket.write('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+    }
+  }
+
+  bodyFull(): void {
+    this.pauseReading();
+  }
+
+  bodyDrained(): void {
+    if (this.stash === null || this.stash.length <= MAX_BACKLOG) this.resumeReading();
+  }
+
+  // --- the response (ResponseSink) ------------------------------------------------------------
+
+  send(data: Uint8Array | string): Promise<void> | null {
+    const ok = typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+    if (ok || this.closed) return null;
+    this.drain ??= new Promise((resolve) => (this.drained = resolve));
+    return this.drain;
+  }
+
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
+  canKeepAlive(): boolean {
+    if (this.host.closing || this.peerEnded) return false;
+    const body = this.body;
+    if (body === null || body.complete) return true;
+    // The app answered without reading the whole body. Reading the rest to throw it away keeps
+    // the connection, but only if it is small and the client is not waiting for a 100 Continue.
+    const head = this.head!;
+    if (head.expectContinue && !this.continueSent) return false;
+    return head.contentLength > 0 && head.contentLength <= MAX_DISCARD;
+  }
+
+  responseDone(writer: ResponseWriter, reusable: boolean): void {
+    if (writer !== this.writer) return;
+    this.writer = null;
+    const head = this.head;
+    if (this.settings.log !== null && head !== null) this.settings.log(this.remoteAddress, head, writer.code, writer.sent);
+    if (!reusable) return this.shutdown();
+    if (this.body !== null && !this.body.complete) {
+      this.body.discard();
+      this.phase = BODY;
+    } else {
+      this.phase = IDLE;
+      this.deadline = Date.now() + this.settings.keepAliveTimeoutMs;
+    }
+    // Called from inside parse() when the app answered at once: parse()'s loop goes on by itself.
+    if (!this.inParse) this.resumeParsing();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  reportError(error: unknown): void {
+    this.settings.reportError(error);
+  }
+
+  traceResponse(head: string): void {
+    this.settings.trace?.('>', head);
+  }
+
+  private traceRequest(head: RequestHead): void {
+    let text = `${head.method} ${head.target} HTTP/1.${head.minor}\r\n`;
+    for (let i = 0; i < head.rawHeaders.length; i += 2) text += `${head.rawHeaders[i]}: ${head.rawHeaders[i + 1]}\r\n`;
+    this.settings.trace?.('<', text + '\r\n');
+  }
+
+  // --- errors, timeouts and closing -----------------------------------------------------------
+
+  /** A malformed request (or a limit hit): answer it ourselves and close (rule 6.5). */
+  private refuse(error: unknown): void {
+    const httpError = error instanceof HttpError ? error : new HttpError(400, 'malformed request');
+    if (!(error instanceof HttpError)) this.settings.reportError(error);
+    this.body?.fail(httpError);
+    const writer = this.writer;
+    if (writer !== null && writer.headersSent) return this.destroy();
+    if (writer !== null) {
+      writer.keepAlive = false;
+      writer.replace(httpError.statusLine, `${httpError.statusLine}: ${httpError.message}\n`);
+    } else {
+      this.sendError(httpError);
+    }
+    this.shutdown();
+  }
+
+  private sendError(error: HttpError): void {
+    const text = `${error.statusLine}: ${error.message}\n`;
+    const head =
+      `HTTP/1.1 ${error.statusLine}\r\nDate: ${httpDate()}\r\n${this.settings.serverLine}` +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n`;
+    this.settings.trace?.('>', head);
+    this.socket.write(head + text, 'latin1');
+  }
+
+  /**
+   * Closes our side once what is written has gone, then keeps reading (and dropping) until the
+   * client closes or a timeout, so the client reads our last answer instead of a reset
+   * (the "lingering close" of RFC 9112 §9.6).
+   */
+  shutdown(): void {
+    if (this.phase === CLOSING || this.closed) return;
+    this.phase = CLOSING;
+    this.deadline = Date.now() + this.settings.keepAliveTimeoutMs;
+    this.stash = null;
+    this.body?.discard();
+    if (this.readPaused) this.resumeReading();
+    this.socket.end();
+  }
+
+  /** Called by the server's sweep about once a second. */
+  checkDeadline(now: number): void {
+    if (now < this.deadline || this.closed) return;
+    switch (this.phase) {
+      case IDLE:
+      case CLOSING:
+        return this.destroy();
+      case HEAD:
+        if (this.stash !== null || this.writer !== null) return; // waiting on us, not on the client
+        this.sendError(new HttpError(408, 'the request head took too long to arrive'));
+        return this.shutdown();
+      case BODY:
+        return this.refuse(new HttpError(408, 'the request body stopped arriving'));
+    }
+  }
+
+  private onEnd(): void {
+    this.peerEnded = true;
+    if (this.phase === CLOSING) return this.destroy();
+    if (this.parser.inMessage && !this.parser.complete) {
+      // Half a request and no more coming: nothing sensible can be answered.
+      this.body?.fail(new Error('the client closed its side in the middle of the request body'));
+      if (this.writer === null) return this.destroy();
+    }
+    if (this.idle) this.shutdown();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.host.forget(this);
+    this.writer?.abort();
+    this.body?.fail(new Error('the client disconnected'));
+    this.onDrain();
+  }
+
+  private onDrain(): void {
+    const resolve = this.drained;
+    this.drain = null;
+    this.drained = null;
+    resolve?.();
+    if (this.stash !== null && this.writer === null && !this.inParse && this.socket.writableLength <= MAX_BACKLOG) {
+      this.resumeParsing();
+    }
+  }
+
+  private pauseReading(): void {
+    if (this.readPaused) return;
+    this.readPaused = true;
+    this.socket.pause();
+  }
+
+  private resumeReading(): void {
+    if (!this.readPaused) return;
+    this.readPaused = false;
+    this.socket.resume();
+  }
+}

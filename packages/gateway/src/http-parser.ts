@@ -1,0 +1,345 @@
+// The request parser (RFC 9112): turns bytes into a request head and body bytes, incrementally,
+// so a request split across packets at any byte parses the same as one that arrives whole. It is
+// strict on purpose: whatever could make two parsers disagree about where a request ends (bare LF,
+// obs-fold, space before a colon, conflicting lengths, odd transfer codings) is refused, because
+// that disagreement is how request smuggling works (RFC 9112 §6.3, §11.2).
+import { COLON, CR, FIELD_VALUE, HTAB, LF, SP, TARGET, TOKEN, latin1 } from './_chars.ts';
+import { ChunkedDecoder } from './chunked-decoder.ts';
+import { HttpError, badRequest } from './errors.ts';
+import * as H from './header-names.ts';
+import type { HeaderName } from './header-names.ts';
+
+export interface ParserLimits {
+  /** Longest request line, in bytes (414 past it). */
+  maxRequestLineBytes: number;
+  /** Largest head (request line and header fields), in bytes (431 past it). */
+  maxHeaderBytes: number;
+  /** Most header fields in one request (431 past it). */
+  maxHeaders: number;
+  /** Largest request body, in bytes (413 past it). */
+  maxBodyBytes: number;
+}
+
+export interface RequestHead {
+  method: string;
+  target: string;
+  /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  minor: number;
+  /** Fields as received: `[name, value, name, value, …]`. */
+  rawHeaders: string[];
+  /** What each field name means, one entry per pair in `rawHeaders`. */
+  names: HeaderName[];
+  /** Declared body length; -1 when there is none, -2 when chunked. */
+  contentLength: number;
+  keepAlive: boolean;
+  expectContinue: boolean;
+}
+
+export interface ParserEvents {
+  onHead(head: RequestHead): void;
+  onBody(chunk: Buffer): void;
+  onComplete(): void;
+}
+
+const HEAD = 0;
+const BODY_LENGTH = 1;
+const BODY_CHUNKED = 2;
+const DONE = 3;
+
+export class RequestParser {
+  private state = HEAD;
+  /** An incomplete line carried over from the previous packet. */
+  private partial: Buffer | null = null;
+  private headBytes = 0;
+  private head: RequestHead | null = null;
+  private remaining = 0;
+  private chunked: ChunkedDecoder | null = null;
+  // Facts gathered while reading fields, checked once the head is complete.
+  private hosts = 0;
+  private transferEncoding: string | null = null;
+  private connection: string | null = null;
+
+  constructor(
+    private readonly limits: ParserLimits,
+    private readonly events: ParserEvents,
+  ) {}
+
+  /** True between the first byte of a request and the end of its body. */
+  get inMessage(): boolean {
+    return this.state !== HEAD || this.headBytes > 0 || this.partial !== null;
+  }
+
+  /** True once a whole request has been read; `reset()` readies the parser for the next one. */
+  get complete(): boolean {
+    return this.state === DONE;
+  }
+
+  reset(): void {
+    this.state = HEAD;
+    this.partial = null;
+    this.headBytes = 0;
+    this.head = null;
+    this.chunked = null;
+    this.hosts = 0;
+    this.transferEncoding = null;
+    this.connection = null;
+  }
+
+  /**
+   * Parses from `pos`; returns the index it stopped at: the end of `buf`, or the first byte after
+   * a complete request (the next pipelined request waits there until the caller resets).
+   * Throws HttpError on a malformed request.
+   */
+  execute(buf: Buffer, pos: number): number {
+    if (this.state === HEAD) pos = this.readHead(buf, pos);
+    if (this.state === BODY_LENGTH) {
+      const take = Math.min(this.remaining, buf.length - pos);
+      if (take > 0) {
+        this.remaining -= take;
+        this.events.onBody(buf.subarray(pos, pos + take));
+        pos += take;
+      }
+      if (this.remaining === 0) this.finish();
+    } else if (this.state === BODY_CHUNKED) {
+      const decoder = this.chunked!;
+      pos = decoder.execute(buf, pos);
+      if (decoder.done) this.finish();
+    }
+    return pos;
+  }
+
+  private finish(): void {
+    this.state = DONE;
+    this.events.onComplete();
+  }
+
+  private readHead(buf: Buffer, pos: number): number {
+    if (this.partial !== null) {
+      // Finish the carried-over line with bytes from this packet, then carry on in `buf` itself.
+      const lf = buf.indexOf(LF, pos);
+      const upTo = lf === -1 ? buf.length : lf + 1;
+      const line = Buffer.concat([this.partial, buf.subarray(pos, upTo)]);
+      this.partial = null;
+      this.guardLength(line.length);
+      if (lf === -1) {
+        this.partial = line;
+        return buf.length;
+      }
+      this.headBytes += line.length;
+      this.line(line, 0, line.length - 1);
+      pos = upTo;
+      if (this.state !== HEAD) return pos;
+    }
+    while (true) {
+      const lf = buf.indexOf(LF, pos);
+      if (lf === -1) {
+        this.guardLength(buf.length - pos);
+        if (pos < buf.length) this.partial = Buffer.from(buf.subarray(pos));
+        return buf.length;
+      }
+      this.headBytes += lf + 1 - pos;
+      this.line(buf, pos, lf);
+      pos = lf + 1;
+      if (this.state !== HEAD) return pos;
+    }
+  }
+
+  /** Refuses an unfinished line that is already too long to ever be accepted. */
+  private guardLength(pending: number): void {
+    if (this.head === null && pending > this.limits.maxRequestLineBytes) {
+      throw new HttpError(414, 'request line too long');
+    }
+    if (this.headBytes + pending > this.limits.maxHeaderBytes) {
+      throw new HttpError(431, 'request header fields too large');
+    }
+  }
+
+  /** One line of the head, `buf[start..lf]`, where `buf[lf]` is the LF. */
+  private line(buf: Buffer, start: number, lf: number): void {
+    if (lf === start || buf[lf - 1] !== CR) throw badRequest('lines must end with CRLF, not a bare LF');
+    const end = lf - 1;
+    if (this.head === null) {
+      // RFC 9112 §2.2: ignore empty lines before the request line (some clients send one after a body).
+      if (end === start) {
+        this.headBytes = 0;
+        return;
+      }
+      if (end - start > this.limits.maxRequestLineBytes) throw new HttpError(414, 'request line too long');
+      this.requestLine(buf, start, end);
+    } else if (end === start) {
+      this.endOfHead(this.head);
+    } else {
+      if (this.headBytes > this.limits.maxHeaderBytes) {
+        throw new HttpError(431, 'request header fields too large');
+      }
+      this.field(this.head, buf, start, end);
+    }
+  }
+
+  private requestLine(buf: Buffer, start: number, end: number): void {
+    let i = start;
+    while (i < end && TOKEN[buf[i]!] === 1) i++;
+    if (i === start || buf[i] !== SP) throw badRequest('malformed method in request line');
+    const method = methodName(buf, start, i);
+    let j = i + 1;
+    while (j < end && TARGET[buf[j]!] === 1) j++;
+    if (j === i + 1 || buf[j] !== SP) throw badRequest('malformed request target');
+    const target = latin1(buf, i + 1, j);
+    const minor = httpVersion(buf, j + 1, end);
+    this.head = {
+      method,
+      target,
+      minor,
+      rawHeaders: [],
+      names: [],
+      contentLength: -1,
+      keepAlive: false,
+      expectContinue: false,
+    };
+  }
+
+  private field(head: RequestHead, buf: Buffer, start: number, end: number): void {
+    let i = start;
+    while (i < end && TOKEN[buf[i]!] === 1) i++;
+    // A space before the colon, or a line starting with whitespace (obs-fold), is refused
+    // outright: RFC 9112 §5.1 and §5.2.
+    if (i === start || buf[i] !== COLON) throw badRequest('malformed header field name');
+    if (head.names.length >= this.limits.maxHeaders) throw new HttpError(431, 'too many header fields');
+    let v = i + 1;
+    while (v < end && (buf[v] === SP || buf[v] === HTAB)) v++;
+    let e = end;
+    while (e > v && (buf[e - 1] === SP || buf[e - 1] === HTAB)) e--;
+    for (let k = v; k < e; k++) {
+      if (FIELD_VALUE[buf[k]!] !== 1) throw badRequest('control character in a header field value');
+    }
+    const name = latin1(buf, start, i);
+    const value = latin1(buf, v, e);
+    const meaning = H.headerName(name);
+    head.rawHeaders.push(name, value);
+    head.names.push(meaning);
+    switch (meaning.kind) {
+      case H.HOST:
+        // RFC 9112 §3.2: more than one Host field gets 400.
+        if (++this.hosts > 1) throw badRequest('more than one Host header field');
+        break;
+      case H.CONTENT_LENGTH:
+        head.contentLength = contentLength(value, head.contentLength);
+        break;
+      case H.TRANSFER_ENCODING:
+        this.transferEncoding = this.transferEncoding === null ? value : `${this.transferEncoding}, ${value}`;
+        break;
+      case H.CONNECTION:
+        this.connection = this.connection === null ? value : `${this.connection}, ${value}`;
+        break;
+      case H.EXPECT:
+        // RFC 9110 §10.1.1: 100-continue is the only expectation defined; others get 417.
+        if (value.toLowerCase() !== '100-continue') throw new HttpError(417, 'unsupported expectation');
+        head.expectContinue = true;
+        break;
+    }
+  }
+
+  private endOfHead(head: RequestHead): void {
+    if (head.minor === 1 && this.hosts === 0) throw badRequest('HTTP/1.1 request without a Host header');
+    if (head.method === 'CONNECT') throw new HttpError(501, 'CONNECT is not supported');
+    let keepAlive = head.minor === 1;
+    if (this.connection !== null) {
+      for (const option of this.connection.toLowerCase().split(',')) {
+        const token = option.trim();
+        if (token === 'close') keepAlive = false;
+        else if (token === 'keep-alive' && head.minor === 0) keepAlive = true;
+      }
+    }
+    head.keepAlive = keepAlive;
+    if (this.transferEncoding !== null) {
+      this.checkTransferEncoding(head, this.transferEncoding);
+      head.contentLength = -2;
+      this.chunked = new ChunkedDecoder(this.limits.maxBodyBytes, this.limits.maxHeaderBytes, (chunk) =>
+        this.events.onBody(chunk),
+      );
+      this.state = BODY_CHUNKED;
+    } else if (head.contentLength > 0) {
+      if (head.contentLength > this.limits.maxBodyBytes) throw new HttpError(413, 'request body over the limit');
+      this.remaining = head.contentLength;
+      this.state = BODY_LENGTH;
+    } else {
+      this.state = DONE;
+    }
+    this.events.onHead(head);
+    if (this.state === DONE) this.events.onComplete();
+  }
+
+  /** RFC 9112 §6.1 and §6.3: only a single, final `chunked` is accepted, and never beside Content-Length. */
+  private checkTransferEncoding(head: RequestHead, value: string): void {
+    if (head.minor === 0) throw badRequest('Transfer-Encoding in an HTTP/1.0 request');
+    if (head.contentLength !== -1) throw badRequest('both Transfer-Encoding and Content-Length');
+    const codings = value.split(',');
+    const last = codings[codings.length - 1]!.trim().toLowerCase();
+    if (last !== 'chunked') {
+      if (codings.length === 1 && last !== '' && isTokenString(last)) {
+        throw new HttpError(501, `transfer coding "${last}" is not supported`);
+      }
+      throw badRequest('Transfer-Encoding must end with chunked');
+    }
+    if (codings.length > 1) {
+      for (let i = 0; i < codings.length - 1; i++) {
+        const coding = codings[i]!.trim().toLowerCase();
+        if (coding === 'chunked' || coding === '' || !isTokenString(coding)) {
+          throw badRequest('chunked must be applied once, last');
+        }
+      }
+      throw new HttpError(501, 'transfer codings other than chunked are not supported');
+    }
+  }
+}
+
+function isTokenString(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (TOKEN[s.charCodeAt(i)] !== 1) return false;
+  return s.length > 0;
+}
+
+/** Content-Length is 1*DIGIT (RFC 9110 §8.6); a repeat must carry the same value. */
+function contentLength(value: string, previous: number): number {
+  if (value.length === 0 || value.length > 15) {
+    throw value.length === 0 ? badRequest('empty Content-Length') : new HttpError(413, 'Content-Length too large');
+  }
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const d = value.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) throw badRequest('Content-Length must be digits only');
+    n = n * 10 + d;
+  }
+  if (previous !== -1 && previous !== n) throw badRequest('conflicting Content-Length values');
+  return n;
+}
+
+/** HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3); 1.0 and 1.1 served, others 505. */
+function httpVersion(buf: Buffer, start: number, end: number): number {
+  const ok =
+    end - start === 8 &&
+    buf[start] === 0x48 &&
+    buf[start + 1] === 0x54 &&
+    buf[start + 2] === 0x54 &&
+    buf[start + 3] === 0x50 &&
+    buf[start + 4] === 0x2f &&
+    buf[start + 6] === 0x2e;
+  const major = (buf[start + 5] ?? 0) - 0x30;
+  const minor = (buf[start + 7] ?? 0) - 0x30;
+  if (!ok || major < 0 || major > 9 || minor < 0 || minor > 9) throw badRequest('malformed HTTP version');
+  if (major !== 1 || minor > 1) throw new HttpError(505, `HTTP/${major}.${minor} is not supported`);
+  return minor;
+}
+
+/** The common methods come back as shared string constants rather than fresh slices. */
+function methodName(buf: Buffer, start: number, end: number): string {
+  const len = end - start;
+  const c = buf[start];
+  if (len === 3 && c === 0x47 && buf[start + 1] === 0x45 && buf[start + 2] === 0x54) return 'GET';
+  if (len === 4 && c === 0x50 && buf[start + 1] === 0x4f && buf[start + 2] === 0x53 && buf[start + 3] === 0x54) {
+    return 'POST';
+  }
+  if (len === 4 && c === 0x48 && buf[start + 1] === 0x45 && buf[start + 2] === 0x41 && buf[start + 3] === 0x44) {
+    return 'HEAD';
+  }
+  return latin1(buf, start, end);
+}

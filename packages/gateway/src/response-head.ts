@@ -1,0 +1,111 @@
+// The status line and header block of a response: checks what the app gave to startResponse
+// (SPEC rules 3.1–3.4) and writes it out with the fields that are the server's to add (rule 6.2).
+// A bad name or value never reaches the wire: it becomes an app error, answered with a 500, so an
+// app cannot split a response by putting CR LF in a header (RFC 9112 §11.1).
+import { isToken } from './_chars.ts';
+import { httpDate } from './http-date.ts';
+import type { HeaderList } from './types.ts';
+
+/** The app broke a rule of the interface; `rule` is the SPEC.md rule number. */
+export class AppError extends Error {
+  constructor(
+    readonly rule: string,
+    message: string,
+  ) {
+    super(`SPEC rule ${rule}: ${message}`);
+    this.name = 'AppError';
+  }
+}
+
+// RFC 9110 §7.6.1 connection options and RFC 9112 framing: the server's alone (rule 3.4).
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+
+const NORMAL = 0;
+const CONTENT_LENGTH = 1;
+const DATE = 2;
+const SERVER = 3;
+const FORBIDDEN = 4;
+
+// Names repeat across responses; each spelling is checked once. Bounded like the request side.
+const nameKinds = new Map<string, number>();
+const MAX_CACHED = 1024;
+
+function nameKind(name: string): number {
+  let kind = nameKinds.get(name);
+  if (kind === undefined) {
+    if (typeof name !== 'string' || !isToken(name)) {
+      throw new AppError('3.2', `header name ${JSON.stringify(name)} is not an RFC 9110 token`);
+    }
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower)) kind = FORBIDDEN;
+    else if (lower === 'content-length') kind = CONTENT_LENGTH;
+    else if (lower === 'date') kind = DATE;
+    else if (lower === 'server') kind = SERVER;
+    else kind = NORMAL;
+    if (nameKinds.size < MAX_CACHED) nameKinds.set(name, kind);
+  }
+  return kind;
+}
+
+// field-value: HTAB, SP, VCHAR, obs-text; anything else (CR, LF, NUL, other CTLs, chars above
+// U+00FF that latin-1 cannot carry) is refused.
+const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** What the server needs to know about the app's fields to frame the response. */
+export interface HeadFacts {
+  /** The app's Content-Length, or -1. */
+  contentLength: number;
+  hasDate: boolean;
+  hasServer: boolean;
+}
+
+/** Checks `NNN reason` (rule 3.1) and returns the code. */
+export function statusCode(status: string): number {
+  if (typeof status !== 'string' || status.length < 4 || status.charCodeAt(3) !== 0x20) {
+    throw new AppError('3.1', `status ${JSON.stringify(status)} must look like "200 OK"`);
+  }
+  const code = Number(status.slice(0, 3));
+  if (!(code >= 200 && code <= 599) || BAD_VALUE.test(status)) {
+    throw new AppError('3.1', `status ${JSON.stringify(status)} must be a code from 200 to 599 and a reason phrase`);
+  }
+  return code;
+}
+
+/** The app's header fields as wire text, checked; fills `facts` on the way. */
+export function serializeFields(headers: HeaderList, facts: HeadFacts): string {
+  if (!Array.isArray(headers)) throw new AppError('3.2', 'headers must be an array of [name, value] pairs');
+  let out = '';
+  for (let i = 0; i < headers.length; i++) {
+    const pair = headers[i];
+    if (!Array.isArray(pair) || pair.length !== 2) {
+      throw new AppError('3.2', `header #${i} must be a [name, value] pair`);
+    }
+    const name = pair[0];
+    const value = pair[1];
+    const kind = nameKind(name);
+    if (typeof value !== 'string' || BAD_VALUE.test(value)) {
+      throw new AppError('3.2', `value of header ${name} holds a character that cannot go on the wire (CR, LF, NUL, control, or above U+00FF)`);
+    }
+    if (kind !== NORMAL) {
+      if (kind === FORBIDDEN) {
+        throw new AppError('3.4', `header ${name} is hop-by-hop; the server sets connection and framing fields itself`);
+      } else if (kind === CONTENT_LENGTH) {
+        const n = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+        if (Number.isNaN(n) || (facts.contentLength !== -1 && facts.contentLength !== n)) {
+          throw new AppError('4.4', `Content-Length ${JSON.stringify(value)} must be one number of bytes`);
+        }
+        facts.contentLength = n;
+      } else if (kind === DATE) facts.hasDate = true;
+      else facts.hasServer = true;
+    }
+    out += name + ': ' + value + '\r\n';
+  }
+  return out;
+}
+
+/** `Date` and `Server` lines for whichever of the two the app did not send (rule 6.2). */
+export function serverFields(facts: HeadFacts, serverLine: string): string {
+  let out = facts.hasDate ? '' : 'Date: ' + httpDate() + '\r\n';
+  if (!facts.hasServer) out += serverLine;
+  return out;
+}

@@ -1,0 +1,366 @@
+// One response, from startResponse to the last byte (SPEC sections 3, 4 and 5). It holds the
+// status and headers until the first non-empty chunk (rule 3.7), chooses the framing (rule 6.1),
+// writes each chunk before asking for the next and waits for the socket to drain (rule 4.3), and
+// turns app errors into a 500 or, once bytes are out, into a closed connection (rule 5.1).
+import { AppError, serializeFields, serverFields, statusCode } from './response-head.ts';
+import type { HeadFacts } from './response-head.ts';
+import type { Chunk, HeaderList, StartResponse, Write } from './types.ts';
+
+/** What a response needs from its connection. */
+export interface ResponseSink {
+  /** Writes bytes; returns a promise when the socket wants the writer to wait (backpressure). */
+  send(data: Uint8Array | string): Promise<void> | null;
+  cork(): void;
+  uncork(): void;
+  /** The response is complete; `reusable` says whether the connection may carry another. */
+  responseDone(writer: ResponseWriter, reusable: boolean): void;
+  /** The response cannot be completed on the wire: close the connection now. */
+  destroy(): void;
+  reportError(error: unknown): void;
+  /** Whether the connection can carry another request after this one (request body state, shutdown). */
+  canKeepAlive(): boolean;
+  traceResponse(head: string): void;
+  readonly serverLine: string;
+}
+
+const FIXED = 0; // Content-Length
+const CHUNKED = 1;
+const UNTIL_CLOSE = 2; // HTTP/1.0 without a known length
+const NO_BODY = 3; // HEAD, 204, 304
+
+const RESOLVED = Promise.resolve();
+const PENDING = Symbol('pending');
+const encoder = new TextEncoder();
+
+export class ResponseWriter {
+  status: string | null = null;
+  headers: HeaderList = [];
+  code = 0;
+  headersSent = false;
+  finished = false;
+  aborted = false;
+  /** Body bytes sent, after framing is chosen. */
+  sent = 0;
+  private framing = FIXED;
+  private declared = -1;
+  private controller: AbortController | null = null;
+
+  constructor(
+    private readonly sink: ResponseSink,
+    /** HTTP/1.x minor version of the request. */
+    private readonly minor: number,
+    private readonly isHead: boolean,
+    /** Whether the connection may be kept after this response; the server may lower it. */
+    public keepAlive: boolean,
+  ) {}
+
+  /** `gateway.signal`, made on first use: most apps never look at it. */
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.aborted && !this.controller.signal.aborted) this.controller.abort();
+    return this.controller.signal;
+  }
+
+  readonly startResponse: StartResponse = (status, headers, error) => {
+    if (this.status !== null && error === undefined) {
+      throw new AppError('3.5', 'startResponse called twice; a second call must pass the error that caused it');
+    }
+    if (this.headersSent) {
+      // Rule 3.5: too late to replace what is on the wire; hand the error back to the app.
+      throw error;
+    }
+    this.code = statusCode(status);
+    this.status = status;
+    this.headers = headers;
+    return this.write;
+  };
+
+  private readonly write: Write = (chunk) => {
+    if (this.finished || this.aborted) return RESOLVED;
+    const bytes = toBytes(chunk);
+    if (bytes.length === 0) return RESOLVED;
+    if (!this.headersSent) this.sendHead(bytes, -1);
+    else return this.sendChunk(bytes) ?? RESOLVED;
+    return RESOLVED;
+  };
+
+  /** The client went away: stop everything, tell the app (rule 5.2). */
+  abort(): void {
+    if (this.finished || this.aborted) return;
+    this.aborted = true;
+    this.controller?.abort();
+  }
+
+  /** Sends a body given in full (an array): one write, Content-Length known (rule 6.1). */
+  respondWithArray(chunks: readonly unknown[]): void {
+    if (chunks.length === 1) {
+      const only = toBytes(chunks[0]);
+      if (!this.headersSent) this.sendHead(only, only.length);
+      else if (only.length > 0) this.sendChunk(only);
+      return this.end();
+    }
+    const parts = chunks.map(toBytes);
+    if (this.headersSent) {
+      for (const part of parts) if (part.length > 0) this.sendChunk(part);
+      return this.end();
+    }
+    const whole = Buffer.concat(parts);
+    this.sendHead(whole, whole.length);
+    this.end();
+  }
+
+  /** Sends any body: awaits it, iterates it, and closes the iterator if it stops early (rule 4.5). */
+  async respondWith(body: unknown): Promise<void> {
+    let iterator: Iterator<unknown> | AsyncIterator<unknown> | null = null;
+    try {
+      if (isThenable(body)) body = await body;
+      if (this.aborted || this.finished) return;
+      if (Array.isArray(body)) return this.respondWithArray(body);
+      iterator = iteratorOf(body);
+      let held: Uint8Array | null = null; // the first chunk, kept until we know if it is the only one
+      while (true) {
+        let step = iterator.next() as IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
+        if (isThenable(step)) {
+          if (held !== null) {
+            // Wait one turn of the event loop for the next chunk: if the body ends that soon, the
+            // response gets a Content-Length; if not, the first chunk goes out now (streaming).
+            const early = await settledSoon(step);
+            if (early === PENDING) {
+              this.sendHead(held, -1);
+              held = null;
+            } else step = early;
+          }
+          step = await step;
+        }
+        if (this.aborted || this.finished) return closeIterator(iterator, this.sink);
+        if (held !== null && this.headersSent) {
+          await this.sendChunk(held);
+          held = null;
+        }
+        if (step.done) break;
+        const bytes = toBytes(step.value);
+        if (bytes.length === 0) continue;
+        if (!this.headersSent) {
+          if (held === null && !declaresLength(this.headers)) {
+            held = bytes;
+            continue;
+          }
+          if (held !== null) {
+            this.sendHead(held, -1);
+            held = null;
+          } else {
+            this.sendHead(bytes, -1);
+            if (this.framing === NO_BODY) return this.stopEarly(iterator);
+            continue;
+          }
+        }
+        if (this.framing === NO_BODY) return this.stopEarly(iterator);
+        const wait = this.sendChunk(bytes);
+        if (wait !== null) await wait;
+      }
+      if (held !== null) this.sendHead(held, held.length);
+      this.end();
+    } catch (error) {
+      if (iterator !== null) closeIterator(iterator, this.sink);
+      this.fail(error);
+    }
+  }
+
+  /** HEAD, 204 and 304 send no body: once the head is out, the rest is not needed (rule 4.6). */
+  private stopEarly(iterator: Iterator<unknown> | AsyncIterator<unknown>): void {
+    closeIterator(iterator, this.sink);
+    this.end();
+  }
+
+  /** Writes the head, and `first` (a body chunk) with it when there is one. */
+  private sendHead(first: Uint8Array | null, knownLength: number): void {
+    if (this.status === null) {
+      throw new AppError('1.2', 'the body produced a chunk before startResponse was called');
+    }
+    const facts: HeadFacts = { contentLength: -1, hasDate: false, hasServer: false };
+    const fields = serializeFields(this.headers, facts);
+    let framing = '';
+    const code = this.code;
+    if (code === 204 || code === 304) {
+      this.framing = NO_BODY;
+    } else if (facts.contentLength !== -1) {
+      if (knownLength !== -1 && knownLength !== facts.contentLength) {
+        throw new AppError('4.4', `Content-Length says ${facts.contentLength} bytes but the body has ${knownLength}`);
+      }
+      this.framing = FIXED;
+      this.declared = facts.contentLength;
+    } else if (knownLength !== -1) {
+      this.framing = FIXED;
+      this.declared = knownLength;
+      framing = 'Content-Length: ' + knownLength + '\r\n';
+    } else if (this.minor === 1) {
+      this.framing = CHUNKED;
+      framing = 'Transfer-Encoding: chunked\r\n';
+    } else {
+      this.framing = UNTIL_CLOSE;
+      this.keepAlive = false;
+    }
+    if (this.isHead) this.framing = NO_BODY;
+    if (this.keepAlive && !this.sink.canKeepAlive()) this.keepAlive = false;
+    if (!this.keepAlive) framing += this.minor === 1 ? 'Connection: close\r\n' : '';
+    else if (this.minor === 0) framing += 'Connection: keep-alive\r\n';
+    const head =
+      'HTTP/1.1 ' + this.status + '\r\n' + fields + serverFields(facts, this.sink.serverLine) + framing + '\r\n';
+    this.headersSent = true;
+    this.sink.traceResponse(head);
+    if (first === null || first.length === 0 || this.framing === NO_BODY) {
+      this.sink.send(head);
+    } else if (this.framing === FIXED) {
+      this.sendFixed(first, head);
+    } else {
+      this.sink.cork();
+      this.sink.send(head);
+      this.sendChunk(first);
+      this.sink.uncork();
+    }
+  }
+
+  /** Content-Length body bytes (with the head, in one buffer, when given); never past the declared length. */
+  private sendFixed(bytes: Uint8Array, head: string | null): Promise<void> | null {
+    const room = this.declared - this.sent;
+    const fits = bytes.length <= room ? bytes : bytes.subarray(0, room);
+    this.sent += fits.length;
+    let wait: Promise<void> | null;
+    if (head === null) wait = this.sink.send(fits);
+    else {
+      const out = Buffer.allocUnsafe(head.length + fits.length);
+      out.write(head, 0, 'latin1');
+      out.set(fits, head.length);
+      wait = this.sink.send(out);
+    }
+    if (fits !== bytes) {
+      throw new AppError('4.4', `the body is longer than its Content-Length of ${this.declared} bytes`);
+    }
+    return wait;
+  }
+
+  /** One body chunk after the head, framed as chosen. */
+  private sendChunk(bytes: Uint8Array): Promise<void> | null {
+    switch (this.framing) {
+      case FIXED:
+        return this.sendFixed(bytes, null);
+      case CHUNKED: {
+        this.sent += bytes.length;
+        this.sink.cork();
+        this.sink.send(bytes.length.toString(16) + '\r\n');
+        this.sink.send(bytes);
+        const wait = this.sink.send('\r\n');
+        this.sink.uncork();
+        return wait;
+      }
+      case UNTIL_CLOSE:
+        this.sent += bytes.length;
+        return this.sink.send(bytes);
+      default:
+        return null;
+    }
+  }
+
+  /** The body is over: finish the framing and hand the connection back. */
+  end(): void {
+    if (this.finished) return;
+    if (!this.headersSent) this.sendHead(null, 0);
+    this.finished = true;
+    if (this.framing === CHUNKED) this.sink.send('0\r\n\r\n');
+    if (this.framing === FIXED && this.sent < this.declared) {
+      // Rule 4.4: the client is waiting for bytes that will never come; only closing tells it.
+      this.sink.reportError(new AppError('4.4', `the body ended ${this.declared - this.sent} bytes short of its Content-Length`));
+      this.sink.destroy();
+      return;
+    }
+    this.sink.responseDone(this, this.keepAlive && this.framing !== UNTIL_CLOSE);
+  }
+
+  /** The app failed (rule 5.1): a 500 if nothing is out yet, else a closed connection. */
+  fail(error: unknown): void {
+    if (this.aborted) return;
+    this.sink.reportError(error);
+    if (this.finished) return;
+    if (this.headersSent) {
+      this.finished = true;
+      this.sink.destroy();
+      return;
+    }
+    this.replace('500 Internal Server Error', 'Internal Server Error\n');
+  }
+
+  /** Answers with a server-made response instead of the app's (500, or 413 mid-body). */
+  replace(status: string, text: string): void {
+    this.status = status;
+    this.code = Number(status.slice(0, 3));
+    this.headers = [['Content-Type', 'text/plain; charset=utf-8']];
+    const bytes = Buffer.from(text);
+    this.sendHead(bytes, bytes.length);
+    this.end();
+  }
+}
+
+function toBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === 'string') return encoder.encode(chunk);
+  throw new AppError('4.2', `a body chunk must be a Uint8Array or a string, not ${describe(chunk)}`);
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+function iteratorOf(body: unknown): Iterator<unknown> | AsyncIterator<unknown> {
+  if (body !== null && typeof body === 'object') {
+    const asyncFactory = (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator];
+    if (typeof asyncFactory === 'function') return asyncFactory.call(body);
+    const factory = (body as Partial<Iterable<unknown>>)[Symbol.iterator];
+    if (typeof factory === 'function') return factory.call(body);
+  }
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    throw new AppError('4.1', 'the app returned a bare chunk; return an array of chunks, e.g. [body]');
+  }
+  throw new AppError('4.1', `the app must return an iterable or async iterable of chunks, not ${describe(body)}`);
+}
+
+/** Tells an abandoned iterator to clean up, as a WSGI server calls close() (rule 4.5). */
+function closeIterator(iterator: Iterator<unknown> | AsyncIterator<unknown>, sink: ResponseSink): void {
+  try {
+    const result = iterator.return?.();
+    if (isThenable(result)) result.then(undefined, (error: unknown) => sink.reportError(error));
+  } catch (error) {
+    sink.reportError(error);
+  }
+}
+
+function declaresLength(headers: HeaderList): boolean {
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i]?.[0];
+    if (name !== undefined && name.length === 14 && name.toLowerCase() === 'content-length') return true;
+  }
+  return false;
+}
+
+/** Resolves with the promise's value if it settles within one event-loop turn, else PENDING. */
+function settledSoon<T>(promise: Promise<T>): Promise<T | typeof PENDING> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    promise.then(
+      (value) => {
+        settled = true;
+        resolve(value);
+      },
+      (error: unknown) => {
+        settled = true;
+        reject(error);
+      },
+    );
+    setImmediate(() => {
+      if (!settled) resolve(PENDING);
+    });
+  });
+}

@@ -50,7 +50,7 @@ export function makeEnviron(overrides: Partial<Environ> = {}, options: CallOptio
     'gateway.errors': { write: (message: string) => void process.stderr.write(message) },
     'gateway.multithread': false,
     'gateway.multiprocess': false,
-    'gateway.run_once': true,
+    'gateway.run_once': false,
     'gateway.signal': options.signal ?? new AbortController().signal,
     'gateway.raw_headers': ['Host', 'localhost'],
   };
@@ -58,7 +58,7 @@ export function makeEnviron(overrides: Partial<Environ> = {}, options: CallOptio
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     const key = name.toUpperCase().replace(/-/g, '_');
     if (key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH') environ[key] = value;
-    else environ[`HTTP_${key}`] = value;
+    else if (!name.includes('_')) environ[`HTTP_${key}`] = value; // rule 2.3's spoofing guard
     if (key !== 'HOST') raw.push(name, value);
     else raw[1] = value;
   }
@@ -67,7 +67,7 @@ export function makeEnviron(overrides: Partial<Environ> = {}, options: CallOptio
   Object.assign(environ, overrides);
   if (overrides.REQUEST_URI === undefined) {
     environ.REQUEST_URI =
-      environ.SCRIPT_NAME + environ.PATH_INFO + (environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '');
+      (environ.SCRIPT_NAME + environ.PATH_INFO || '/') + (environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '');
   }
   return environ;
 }
@@ -89,11 +89,16 @@ export async function callApp(
   let status: string | undefined;
   let headers: HeaderList = [];
   const parts: Uint8Array[] = [];
+  let sent = false;
   const push = (chunk: Chunk): void => {
+    const bytes = toBytes(chunk);
+    if (bytes.length === 0) return; // rule 4.2: sends nothing, so it may come before startResponse
     if (status === undefined) throw new Error('body chunk before startResponse (SPEC rule 1.2)');
-    parts.push(toBytes(chunk));
+    sent = true;
+    parts.push(bytes);
   };
-  const body = await app(environ, (s, h) => {
+  const body = await app(environ, (s, h, error) => {
+    if (sent && error !== undefined) throw error; // rule 3.5: too late to replace, hand it back
     status = s;
     headers = h;
     return async (chunk) => push(chunk);

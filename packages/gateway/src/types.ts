@@ -28,7 +28,7 @@ export interface ErrorStream {
   write(message: string): void;
 }
 
-/** The request as the server saw it: CGI keys plus `gateway.*` keys (rules 2.1–2.8). */
+/** The request as the server saw it: CGI keys plus `gateway.*` keys (rules 2.1–2.9). */
 export interface Environ {
   REQUEST_METHOD: string;
   /** The mount point of the app; `''` at the root (rule 2.2). */
@@ -57,7 +57,7 @@ export interface Environ {
   'gateway.multithread': boolean;
   'gateway.multiprocess': boolean;
   'gateway.run_once': boolean;
-  /** Fires when the client goes away before the response is complete (rule 5.2). */
+  /** Fires when the client goes away before the response is complete (rules 2.9, 5.2). */
   'gateway.signal': AbortSignal;
   /** Header fields exactly as received: `[name, value, name, value, …]` (rule 2.3). */
   'gateway.raw_headers': readonly string[];

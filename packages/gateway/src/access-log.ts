@@ -54,6 +54,6 @@ export function tracer(sink: LineSink): (direction: '<' | '>', text: string) => 
   return (direction, text) => {
     const lines = text.split('\r\n');
     if (lines[lines.length - 1] === '') lines.pop();
-    write(lines.map((line) => `${direction} ${line}\n`).join(''));
+    write(lines.map((line) => (line === '' ? `${direction}\n` : `${direction} ${line}\n`)).join(''));
   };
 }

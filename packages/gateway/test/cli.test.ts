@@ -1,0 +1,92 @@
+// The command line: arguments, errors a user can make (one line, exit code 2), and serving a
+// real module in a child process that answers over a socket and drains on SIGTERM.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../src/cli.ts';
+import { UsageError, parseAppSpec } from '../src/load-app.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = path.join(here, '..', 'bin', 'gateway.mjs');
+const bareApp = path.join(here, '..', '..', '..', 'apps', 'app-bare', 'src', 'app.ts');
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, HOST: '', PORT: '', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  return once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+}
+
+describe('parseCommand', () => {
+  it('reads serve, host, port and flags; flags win over HOST and PORT', () => {
+    const c = parseCommand(['serve', 'app.ts:app', '--port', '9000', '--trace'], { PORT: '1234', HOST: '0.0.0.0' });
+    expect(c).toMatchObject({ appSpec: 'app.ts:app', workers: 1, options: { port: 9000, host: '0.0.0.0', trace: true, accessLog: true } });
+    expect(parseCommand(['serve', 'a.ts'], { PORT: '1234' })).toMatchObject({ options: { port: 1234 } });
+  });
+
+  it('ignores the "--" that pnpm passes through', () => {
+    expect(parseCommand(['serve', 'a.ts', '--', '--port', '9000'], {})).toMatchObject({ options: { port: 9000 } });
+  });
+
+  it.each([
+    [['serve', 'a.ts', '--port', 'abc'], /--port must be a whole number/],
+    [['serve', 'a.ts', '--port', '70000'], /--port must be a whole number from 0 to 65535/],
+    [['serve'], /serve needs the app/],
+    [['launch', 'a.ts'], /unknown command "launch"/],
+    [['serve', 'a.ts', '--bogus'], /Unknown option '--bogus'/],
+    [['serve', 'a.ts', '--workers', 'many'], /--workers must be/],
+    [['serve', 'a.ts', 'extra'], /unexpected argument "extra"/],
+  ])('%j is a usage error', (args, message) => {
+    expect(() => parseCommand(args, {})).toThrow(UsageError);
+    expect(() => parseCommand(args, {})).toThrow(message);
+  });
+
+  it('reports a bad PORT variable by name', () => {
+    expect(() => parseCommand(['serve', 'a.ts'], { PORT: 'x' })).toThrow(/PORT must be a whole number/);
+  });
+
+  it('splits module:export, defaulting the export to app', () => {
+    expect(parseAppSpec('./src/app.ts:handler')).toEqual({ module: './src/app.ts', exportName: 'handler' });
+    expect(parseAppSpec('./src/app.ts')).toEqual({ module: './src/app.ts', exportName: 'app' });
+    expect(() => parseAppSpec('./src/app.ts:not-valid')).toThrow(UsageError);
+  });
+});
+
+describe('the gateway command', () => {
+  it.each([
+    [['serve', 'missing.ts'], /^gateway: cannot find module "missing.ts"/],
+    [['serve', `${bareApp}:nothing`], /^gateway: ".*app\.ts" has no export named "nothing" \(it exports: app\)/],
+    [['serve', `${path.join(here, 'fixtures', 'not-an-app.ts')}:value`], /is number, not a gateway callable/],
+    [['serve', bareApp, '--port', 'x'], /^gateway: --port must be/],
+    [['frobnicate'], /^gateway: unknown command/],
+  ])('%j fails with one line and exit code 2', async (args, message) => {
+    const result = await run(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('prints help with exit code 0', async () => {
+    const result = await run(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: gateway serve <module>[:<export>]');
+  });
+
+  it('serves a TypeScript module, logs the request, and drains on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, 'serve', `${bareApp}:app`, '--port', '0'], { env: { ...process.env, PORT: '' } });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    while (!/on (http:\/\/\S+)\//.test(stdout)) await once(child.stdout, 'data');
+    const url = /on (http:\/\/\S+)\//.exec(stdout)![1]!;
+    const res = await fetch(`${url}/hello`);
+    expect(await res.text()).toBe('Hello world from a bare gateway app!\n');
+    while (!stdout.includes('"GET /hello HTTP/1.1" 200')) await once(child.stdout, 'data');
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+});

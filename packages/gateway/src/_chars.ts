@@ -18,6 +18,20 @@ FIELD_VALUE[0x09] = 1;
 export const TARGET = new Uint8Array(256);
 for (let c = 0x21; c <= 0x7e; c++) TARGET[c] = 1;
 
+/** ALPHA: the only characters an absolute-form scheme may hold here (llhttp's rule, narrower than RFC 3986 §3.1). */
+export const ALPHA = new Uint8Array(256);
+for (let c = 0x41; c <= 0x5a; c++) ALPHA[c] = ALPHA[c + 0x20] = 1;
+
+/**
+ * Characters of an absolute-form authority (RFC 3986 §3.2: userinfo "@" host ":" port, with IP
+ * literals in brackets): unreserved, sub-delims, "%", ":", "@", "[" and "]". Quotes, braces,
+ * backslash and the like are refused here, as llhttp refuses them.
+ */
+export const AUTHORITY = new Uint8Array(256);
+for (const c of "-._~!$&'()*+,;=%:@[]") AUTHORITY[c.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) AUTHORITY[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) AUTHORITY[c] = AUTHORITY[c + 0x20] = 1;
+
 /** Hex digit values, -1 for anything else (chunk-size, RFC 9112 §7.1). */
 export const HEX = new Int8Array(256).fill(-1);
 for (let c = 0; c < 10; c++) HEX[0x30 + c] = c;

@@ -10,6 +10,8 @@ export const CONNECTION = 4;
 export const EXPECT = 5;
 export const CONTENT_TYPE = 6;
 export const COOKIE = 7;
+/** Not standard (RFC 9110 §7.6.1 calls it obsolete), but llhttp reads it like Connection. */
+export const PROXY_CONNECTION = 8;
 
 export interface HeaderName {
   readonly lower: string;
@@ -26,6 +28,7 @@ const KINDS: Record<string, number> = {
   expect: EXPECT,
   'content-type': CONTENT_TYPE,
   cookie: COOKIE,
+  'proxy-connection': PROXY_CONNECTION,
 };
 
 const MAX_CACHED = 1024;

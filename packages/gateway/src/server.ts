@@ -158,9 +158,11 @@ export class GatewayServer implements ConnectionHost {
       for (const connection of this.connections) if (connection.idle) connection.shutdown();
       const started = Date.now();
       const poll = setInterval(() => {
-        const overdue = Date.now() - started > this.shutdownTimeoutMs;
-        if (overdue) for (const connection of this.connections) connection.destroy();
-        if (this.connections.size === 0 || overdue) {
+        // Past the timeout, cut what is left; the poll then waits for those sockets' 'close'.
+        if (Date.now() - started > this.shutdownTimeoutMs) {
+          for (const connection of this.connections) connection.destroy();
+        }
+        if (this.connections.size === 0) {
           clearInterval(poll);
           if (this.sweep !== null) clearInterval(this.sweep);
           resolve();

@@ -347,10 +347,12 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   private onEnd(): void {
     this.peerEnded = true;
     if (this.phase === CLOSING) return this.destroy();
-    if (this.parser.inMessage && !this.parser.complete) {
-      // Half a request and no more coming: nothing sensible can be answered.
-      this.body?.fail(new Error('the client closed its side in the middle of the request body'));
-      if (this.writer === null) return this.destroy();
+    // A client that shuts its side while we are still answering has gone, for all practical
+    // purposes (HTTP clients close both ways at once): abort the app, as node:http does.
+    if (this.writer !== null || (this.parser.inMessage && !this.parser.complete)) {
+      this.writer?.abort();
+      this.body?.fail(new Error('the client closed the connection before the response was complete'));
+      return this.destroy();
     }
     if (this.idle) this.shutdown();
   }

@@ -192,7 +192,8 @@ export class ResponseWriter {
     } else if (knownLength !== -1) {
       this.framing = FIXED;
       this.declared = knownLength;
-      framing = 'Content-Length: ' + knownLength + '\r\n';
+      // An empty answer to HEAD says nothing about the GET's length, so it claims none.
+      if (!(this.isHead && knownLength === 0)) framing = 'Content-Length: ' + knownLength + '\r\n';
     } else if (this.minor === 1) {
       this.framing = CHUNKED;
       framing = 'Transfer-Encoding: chunked\r\n';

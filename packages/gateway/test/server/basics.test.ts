@@ -194,6 +194,9 @@ describe('framing chosen by the server (rule 6.1)', () => {
   it('gives HEAD the GET framing headers and no body (rule 4.6)', async () => {
     const a = await get(hello, 1, 'HEAD');
     expect(a.res.headers.get('content-length')).toEqual(['13']);
+    const empty = await get((_e, sr) => { sr('200 OK', []); return []; }, 1, 'HEAD');
+    expect(empty.res.headers.has('content-length')).toBe(false);
+    empty.client.close();
     expect(a.client.text.endsWith('\r\n\r\n')).toBe(true);
     a.client.close();
     let closed = false;
@@ -294,12 +297,28 @@ describe('connections (rule 6.4)', () => {
     expect(parseResponses(c.text)).toHaveLength(2);
   });
 
-  it('still answers a request whose client shut its sending side', async () => {
+  it('treats a client that shuts its side mid-response as gone, and closes', async () => {
+    let aborted = false;
+    const server = await start(async (environ, sr) => {
+      environ['gateway.signal'].addEventListener('abort', () => (aborted = true));
+      await sleep(100);
+      sr('200 OK', []);
+      return ['late'];
+    });
+    const client = await RawClient.connect(server.port);
+    client.socket.end(request('GET', '/'));
+    await client.closedByServer();
+    for (let i = 0; i < 50 && !aborted; i++) await sleep(10);
+    expect(aborted).toBe(true);
+  });
+
+  it('closes a connection whose client shut its side between requests', async () => {
     const server = await start(hello);
     const client = await RawClient.connect(server.port);
-    client.socket.end(request('GET', '/') + request('GET', '/'));
-    const text = await client.closedByServer();
-    expect(parseResponses(text)).toHaveLength(2);
+    await client.write(request('GET', '/'));
+    await client.responses(1);
+    client.socket.end();
+    await client.closedByServer();
   });
 
   it('parses a request that arrives one byte at a time', async () => {

@@ -36,7 +36,7 @@ describe('request bodies (rule 2.4)', () => {
     await client.write(
       'POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n' +
         '5;name=value;q="quoted \\" text"\r\nhello\r\n' +
-        '1 ; ext\r\n \r\n' +
+        '1;ext\r\n \r\n' +
         '6\r\nworld!\r\n' +
         '0\r\nX-Checksum: abc\r\nX-More: 1\r\n\r\n',
     );

@@ -1,0 +1,73 @@
+// Unit tests for rebuilding `request.url` from an environ: raw path kept, mounts stripped,
+// Host checked.
+import { makeEnviron } from '@gateway-interop/gateway/testing';
+import { describe, expect, test } from 'vitest';
+import { encodePath, requestUrl } from './request-url.ts';
+
+describe('requestUrl', () => {
+  test('uses scheme, Host and the raw request-target', () => {
+    const environ = makeEnviron(
+      { PATH_INFO: '/a/b', QUERY_STRING: 'x=%20', REQUEST_URI: '/a%2Fb?x=%20' },
+      { headers: { Host: 'example.test:8080' } },
+    );
+    expect(requestUrl(environ)).toBe('http://example.test:8080/a%2Fb?x=%20');
+  });
+
+  test('honours gateway.url_scheme', () => {
+    const environ = makeEnviron({ 'gateway.url_scheme': 'https', PATH_INFO: '/x' });
+    expect(requestUrl(environ)).toBe('https://localhost/x');
+  });
+
+  test('under a mount, keeps only what the app routes on, still raw', () => {
+    const environ = makeEnviron({
+      SCRIPT_NAME: '/hono',
+      PATH_INFO: '/files/a/b',
+      QUERY_STRING: 'q=1',
+      REQUEST_URI: '/hono/files/a%2Fb?q=1',
+    });
+    expect(requestUrl(environ)).toBe('http://localhost/files/a%2Fb?q=1');
+  });
+
+  test('the mount point itself becomes /', () => {
+    const environ = makeEnviron({ SCRIPT_NAME: '/hono', PATH_INFO: '', REQUEST_URI: '/hono' });
+    expect(requestUrl(environ)).toBe('http://localhost/');
+  });
+
+  test('re-encodes PATH_INFO when REQUEST_URI does not match the mount', () => {
+    const environ = makeEnviron({
+      SCRIPT_NAME: '/mounted',
+      PATH_INFO: '/café 100%',
+      REQUEST_URI: '/elsewhere',
+    });
+    expect(requestUrl(environ)).toBe('http://localhost/caf%C3%A9%20100%25');
+  });
+
+  test('absolute-form targets use PATH_INFO and QUERY_STRING', () => {
+    const environ = makeEnviron({ PATH_INFO: '/p', QUERY_STRING: 'q', REQUEST_URI: 'http://h/p?q' });
+    expect(requestUrl(environ)).toBe('http://localhost/p?q');
+  });
+
+  test('a Host that would change the URL falls back to SERVER_NAME and SERVER_PORT', () => {
+    for (const host of ['evil.test/x?', 'a@b', 'a b', '']) {
+      const environ = makeEnviron(
+        { PATH_INFO: '/hello', SERVER_NAME: '10.0.0.1', SERVER_PORT: '8888' },
+        { headers: { Host: host } },
+      );
+      expect(requestUrl(environ)).toBe('http://10.0.0.1:8888/hello');
+    }
+  });
+
+  test('IPv6 server names are bracketed, default ports left out', () => {
+    const environ = makeEnviron({ PATH_INFO: '/', SERVER_NAME: '::1', SERVER_PORT: '80' });
+    delete environ.HTTP_HOST;
+    expect(requestUrl(environ)).toBe('http://[::1]/');
+  });
+});
+
+describe('encodePath', () => {
+  test('keeps pchars, encodes the rest as UTF-8', () => {
+    expect(encodePath("/a-b_c.d~e!$&'()*+,;=:@/")).toBe("/a-b_c.d~e!$&'()*+,;=:@/");
+    expect(encodePath('/ü ?#%')).toBe('/%C3%BC%20%3F%23%25');
+    expect(encodePath('*')).toBe('/*');
+  });
+});

@@ -1,0 +1,30 @@
+// Runs a gateway callable under a fetch runtime (Deno.serve, Bun.serve, a worker, or anything that
+// takes `(request) => Response`): the reverse of fromFetchHandler, so servers and frameworks mix
+// and match both ways. `export default { fetch: toFetchHandler(app) }` is the whole deployment.
+import type { App } from '@gateway-interop/gateway';
+import { environFromRequest } from './_fetch/environ-from-request.ts';
+import { responseFromApp } from './_fetch/response-from-app.ts';
+
+/** `app` as a fetch handler. A failure before the first byte becomes a plain 500, logged. */
+export function toFetchHandler(app: App): (request: Request) => Promise<Response> {
+  return async (request) => {
+    // Either the runtime aborts the request or the consumer cancels the body: both mean gone.
+    const cancelled = new AbortController();
+    const signal = AbortSignal.any([request.signal, cancelled.signal]);
+    const environ = environFromRequest(request, signal);
+    try {
+      return await responseFromApp(app, environ, cancelled);
+    } catch (error) {
+      if (signal.aborted) return new Response(null, { status: 500 });
+      environ['gateway.errors'].write(`gateway app failed: ${describe(error)}`);
+      return new Response('Internal Server Error\n', {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+    }
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -1,7 +1,7 @@
 // Builds the environ for one request (SPEC section 2): CGI keys from the request line and the
 // connection, one HTTP_* key per header field, and the gateway.* keys. The object is made in one
 // literal so every environ shares one hidden class, which keeps reads fast in apps and middleware.
-import { HttpError, badRequest } from './errors.ts';
+import { badRequest } from './errors.ts';
 import { COOKIE } from './header-names.ts';
 import type { RequestHead } from './http-parser.ts';
 import type { ResponseWriter } from './response-writer.ts';

@@ -4,7 +4,7 @@
 // turns app errors into a 500 or, once bytes are out, into a closed connection (rule 5.1).
 import { AppError, serializeFields, serverFields, statusCode } from './response-head.ts';
 import type { HeadFacts } from './response-head.ts';
-import type { Chunk, HeaderList, StartResponse, Write } from './types.ts';
+import type { HeaderList, StartResponse, Write } from './types.ts';
 
 /** What a response needs from its connection. */
 export interface ResponseSink {

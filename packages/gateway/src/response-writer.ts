@@ -253,11 +253,11 @@ export class ResponseWriter {
       case CHUNKED: {
         this.sent += bytes.length;
         this.sink.cork();
-        this.sink.send(bytes.length.toString(16) + '\r\n');
-        this.sink.send(bytes);
-        const wait = this.sink.send('\r\n');
+        const size = this.sink.send(bytes.length.toString(16) + '\r\n');
+        const data = this.sink.send(bytes);
+        const end = this.sink.send('\r\n');
         this.sink.uncork();
-        return wait;
+        return end ?? data ?? size; // any of the three may be the one that filled the socket
       }
       case UNTIL_CLOSE:
         this.sent += bytes.length;

@@ -189,7 +189,8 @@ export class ResponseWriter {
     if (code === 204 || code === 304) {
       this.framing = NO_BODY;
     } else if (facts.contentLength !== -1) {
-      if (knownLength !== -1 && knownLength !== facts.contentLength) {
+      // HEAD declares the GET's length and sends no body, so there is nothing to compare (rule 4.6).
+      if (knownLength !== -1 && knownLength !== facts.contentLength && !this.isHead) {
         throw new AppError('4.4', `Content-Length says ${facts.contentLength} bytes but the body has ${knownLength}`);
       }
       this.framing = FIXED;

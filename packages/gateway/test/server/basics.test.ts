@@ -194,6 +194,10 @@ describe('framing chosen by the server (rule 6.1)', () => {
   it('gives HEAD the GET framing headers and no body (rule 4.6)', async () => {
     const a = await get(hello, 1, 'HEAD');
     expect(a.res.headers.get('content-length')).toEqual(['13']);
+    const declared = await get((_e, sr) => { sr('200 OK', [['Content-Length', '25']]); return []; }, 1, 'HEAD');
+    expect(declared.res.status).toBe(200);
+    expect(declared.res.headers.get('content-length')).toEqual(['25']);
+    declared.client.close();
     const empty = await get((_e, sr) => { sr('200 OK', []); return []; }, 1, 'HEAD');
     expect(empty.res.headers.has('content-length')).toBe(false);
     empty.client.close();

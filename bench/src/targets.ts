@@ -1,0 +1,161 @@
+// What the bench serves and which pairs it compares. Each target says how to start its server;
+// frameworks whose app folder is missing are skipped with a reason rather than failing the run.
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Comparison, Target } from './types.ts';
+
+const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = resolve(benchDir, '..');
+const gatewayBin = join(repoRoot, 'packages', 'gateway', 'bin', 'gateway.mjs');
+/** tsx's loader as a URL, so `node --import` finds it whatever the server's working directory. */
+export const tsxLoader = import.meta.resolve('tsx');
+
+const FRAMEWORKS = ['express', 'fastify', 'hono'] as const;
+const FRAMEWORK_LABELS: Record<(typeof FRAMEWORKS)[number], { native: string }> = {
+  express: { native: 'Express 5 (node:http)' },
+  fastify: { native: 'Fastify (its own server)' },
+  hono: { native: 'Hono (@hono/node-server)' },
+};
+
+export const TARGETS: Target[] = [
+  {
+    id: 'node-http',
+    label: 'bare node:http',
+    group: 'bare',
+    kind: 'node-http',
+    workers: 1,
+    path: '/hello',
+  },
+  {
+    id: 'gateway-bare',
+    label: 'gateway + bare app',
+    group: 'bare',
+    kind: 'gateway',
+    workers: 1,
+    path: '/hello',
+  },
+  ...FRAMEWORKS.flatMap((fw): Target[] => [
+    {
+      id: `${fw}-native`,
+      label: FRAMEWORK_LABELS[fw].native,
+      group: fw,
+      kind: 'native',
+      workers: 1,
+      path: '/hello',
+    },
+    {
+      id: `${fw}-gateway`,
+      label: `${fw[0]!.toUpperCase()}${fw.slice(1)} under the gateway`,
+      group: fw,
+      kind: 'gateway',
+      workers: 1,
+      path: '/hello',
+    },
+  ]),
+  {
+    id: 'gateway-bare-w2',
+    label: 'gateway + bare app, --workers 2',
+    group: 'bare',
+    kind: 'gateway',
+    workers: 2,
+    path: '/hello',
+  },
+];
+
+export const COMPARISONS: Comparison[] = [
+  {
+    id: 'bare',
+    label: 'gateway+bare / node:http',
+    baseline: 'node-http',
+    candidate: 'gateway-bare',
+    goals: { 1: 1.2, 10: 1.85 },
+  },
+  {
+    id: 'hono',
+    label: 'Hono: gateway / @hono/node-server',
+    baseline: 'hono-native',
+    candidate: 'hono-gateway',
+    goals: { 1: 1.15, 10: 1.4 },
+  },
+  {
+    id: 'fastify',
+    label: 'Fastify: gateway / native',
+    baseline: 'fastify-native',
+    candidate: 'fastify-gateway',
+    goals: { 1: 1.0, 10: 1.1 },
+  },
+  {
+    id: 'express',
+    label: 'Express: gateway / native',
+    baseline: 'express-native',
+    candidate: 'express-gateway',
+    goals: { 1: 1.05 },
+  },
+  // No goal: on 2 cores the load generator has one, so this is CPU efficiency, not scaling.
+  {
+    id: 'workers',
+    label: 'gateway --workers 2 / --workers 1',
+    baseline: 'gateway-bare',
+    candidate: 'gateway-bare-w2',
+    goals: {},
+  },
+];
+
+export function targetById(id: string): Target {
+  const target = TARGETS.find((t) => t.id === id);
+  if (!target) throw new Error(`unknown target ${id}`);
+  return target;
+}
+
+/** The folder the server runs in: its app's folder, so tsx finds that app's tsconfig. */
+function appDir(target: Target): string {
+  return target.kind === 'node-http' ? benchDir : join(repoRoot, 'apps', `app-${target.group}`);
+}
+
+export interface ServerCommand {
+  cwd: string;
+  /** argv after `node`. */
+  args: string[];
+}
+
+/**
+ * How to start a target on a given port. Servers run as `node ...` directly (not through the tsx
+ * CLI, which would add a wrapper process) so the pid we measure is the server itself.
+ */
+export function serverCommand(target: Target, port: number): ServerCommand {
+  const cwd = appDir(target);
+  if (target.kind === 'gateway') {
+    const args = [gatewayBin, 'serve', './src/app.ts:app', '--port', String(port), '--quiet'];
+    if (target.workers > 1) args.push('--workers', String(target.workers));
+    return { cwd, args };
+  }
+  const script =
+    target.kind === 'node-http'
+      ? join(benchDir, 'src', 'servers', 'node-http.ts')
+      : join(cwd, 'src', 'native.ts');
+  return { cwd, args: ['--import', tsxLoader, script, '--port', String(port)] };
+}
+
+/** Why a target cannot run here (its app is not written yet), or undefined if it can. */
+export function missingReason(target: Target): string | undefined {
+  if (target.kind === 'node-http') return undefined;
+  const dir = appDir(target);
+  const file =
+    target.kind === 'gateway' ? join(dir, 'src', 'app.ts') : join(dir, 'src', 'native.ts');
+  return existsSync(file) ? undefined : `${file.slice(repoRoot.length + 1)} does not exist`;
+}
+
+/**
+ * A command line to show in the report and to paste into a shell: run from the repository root,
+ * with `node` and `tsx` instead of this machine's absolute paths.
+ */
+export function displayCommand(cwd: string, argv: readonly string[]): string {
+  const shown = argv.map((arg, i) => {
+    if (i === 0 && arg === process.execPath) return 'node';
+    if (arg === process.execPath) return 'node';
+    if (arg === tsxLoader) return 'tsx';
+    return isAbsolute(arg) ? relative(cwd, arg) : arg;
+  });
+  return `cd ${relative(repoRoot, cwd) || '.'} && ${shown.join(' ')}`;
+}

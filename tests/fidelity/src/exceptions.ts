@@ -1,0 +1,76 @@
+// The documented differences: each one names the field, the apps and scenarios it applies to, and
+// the exact value under each server, with the reason it is justified. A difference matches only if
+// every one of those agrees, so an exception can never hide a different difference in the same
+// field. README.md explains each of them at more length; the two lists must stay in step.
+import { ABSENT } from './observation.ts';
+import type { Difference } from './observation.ts';
+import type { AppName } from './targets.ts';
+
+export interface Exception {
+  /** Short name, shown in the table as a footnote. */
+  id: string;
+  /** A Difference field: `header:<name>`, `fact:<name>`, `status`, `reason` or `body`. */
+  field: string;
+  /** The apps it applies to; every app when absent. */
+  apps?: readonly AppName[];
+  /** The scenario ids it applies to; every scenario when absent. */
+  scenarios?: readonly string[];
+  native: string;
+  gateway: string;
+  why: string;
+}
+
+export const EXCEPTIONS: readonly Exception[] = [
+  {
+    id: 'server-header',
+    field: 'header:server',
+    native: ABSENT,
+    gateway: 'gateway-interop',
+    why:
+      "The Server header names the server, so it is the server's business like Date: node:http sends none, the gateway " +
+      'names itself by default (ServerOptions.serverHeader; `false` turns it off). The suite keeps the default, so what is ' +
+      'compared is what a deployment gets.',
+  },
+  {
+    id: 'hono-text-charset',
+    field: 'header:content-type',
+    apps: ['hono'],
+    scenarios: ['GET', 'HEAD', 'keep-alive'],
+    native: 'text/plain; charset=UTF-8',
+    gateway: 'text/plain;charset=UTF-8',
+    why:
+      "Hono's `c.text(s)` with no status or headers returns a bare `new Response(s)` and lets the Response class pick the " +
+      'type. @hono/node-server replaces the global Response with its own class (overrideGlobalObjects), which spells it ' +
+      '`text/plain; charset=UTF-8`; the standard Response that runs under the gateway follows the Fetch spec ' +
+      '(extract a body: `text/plain;charset=UTF-8`). The same media type (RFC 9110 §8.3.1); the adapter passes on what the ' +
+      "app's Response says rather than rewrite an app's header.",
+  },
+  {
+    id: 'hono-100-continue-unread',
+    field: 'fact:100 Continue',
+    apps: ['hono'],
+    scenarios: ['Expect: 100-continue (404)'],
+    native: 'true',
+    gateway: 'false',
+    why:
+      'node:http sends 100 Continue as soon as the head arrives (no checkContinue listener), before the app runs. The ' +
+      'gateway sends it when the app first reads the body (SPEC 6.3), and Hono answers 404 without reading it, so the ' +
+      'client is spared sending a body nobody reads; a final status instead of 100 is what RFC 9110 §10.1.1 allows. ' +
+      'Express and Fastify read (drain) the body even for their 404, so under both servers they get the 100.',
+  },
+];
+
+export function exceptionFor(
+  app: AppName,
+  scenario: string,
+  difference: Difference,
+): Exception | undefined {
+  return EXCEPTIONS.find(
+    (exception) =>
+      exception.field === difference.field &&
+      exception.native === difference.native &&
+      exception.gateway === difference.gateway &&
+      (exception.apps === undefined || exception.apps.includes(app)) &&
+      (exception.scenarios === undefined || exception.scenarios.includes(scenario)),
+  );
+}

@@ -1,0 +1,159 @@
+// Serves one demo app, and its observer app (observers.ts), in a process of their own:
+// `node --import tsx src/server-child.ts <express|fastify|hono|bare> <native|gateway>`.
+//   native:  as the app's src/native.ts does it (expressApp.listen, fastifyApp.listen,
+//            @hono/node-server's serve);
+//   gateway: as `gateway serve` does it, `serve(app)` on node:net, with the app wrapped in the
+//            validator and the server's error stream kept for the parent to collect.
+//
+// Why child processes, and both sides alike:
+// - @hono/node-server's serve() replaces the global Request and Response with its own classes
+//   (overrideGlobalObjects); in a shared process it would silently change what the gateway side
+//   runs, and the comparison would no longer be with the app as deployed under the gateway.
+// - The app modules export one Fastify instance; each process gets its own.
+// - Both sides load the apps' TypeScript the same way (tsx, as `gateway serve` and `start:native`
+//   do). Loaded by vitest's transform instead, functions get other names in stack traces, and
+//   Express's development error page, which prints the stack, would differ for that reason alone.
+//
+// Talks to its parent over IPC: sends {url, observerUrl} once listening; answers 'take-errors'
+// with what reached the gateway's error stream since the last time. Exits on SIGTERM or when the
+// parent goes away (the IPC channel closes), so no server outlives the suite.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fromExpress } from '@gateway-interop/adapters/express';
+import { fromFastify } from '@gateway-interop/adapters/fastify';
+import { fromHono } from '@gateway-interop/adapters/hono';
+import { serve as serveGateway } from '@gateway-interop/gateway';
+import type { App } from '@gateway-interop/gateway';
+import { validator } from '@gateway-interop/gateway/validate';
+import type { Express } from 'express';
+import { bareObserver, expressObserver, fastifyObserver, honoObserver } from './observers.ts';
+
+export interface ChildReady {
+  url: string;
+  observerUrl: string;
+}
+export type ChildRequest = { type: 'take-errors'; id: number };
+export type ChildReply = { type: 'errors'; id: number; errors: string[] };
+
+const HOST = '127.0.0.1';
+
+interface Listening {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function listenExpress(app: Express): Promise<Listening> {
+  return new Promise((resolve, reject) => {
+    const server: Server = app.listen(0, HOST, (error?: Error) => {
+      if (error) return reject(error);
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://${HOST}:${port}`,
+        stop: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+async function serveHono(
+  fetch: (request: Request) => Response | Promise<Response>,
+): Promise<Listening> {
+  // Imported only here: loading @hono/node-server is harmless, but serve() swaps the globals.
+  const { serve } = await import('@hono/node-server');
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: HOST }, (info) => {
+      resolve({
+        url: `http://${HOST}:${info.port}`,
+        stop: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+async function native(app: string): Promise<Listening[]> {
+  switch (app) {
+    case 'express': {
+      const { expressApp } = await import('app-express/src/app.ts');
+      return [await listenExpress(expressApp), await listenExpress(expressObserver())];
+    }
+    case 'fastify': {
+      const { fastifyApp } = await import('app-fastify/src/app.ts');
+      const observer = fastifyObserver();
+      return [
+        { url: await fastifyApp.listen({ port: 0, host: HOST }), stop: () => fastifyApp.close() },
+        { url: await observer.listen({ port: 0, host: HOST }), stop: () => observer.close() },
+      ];
+    }
+    case 'hono': {
+      const { honoApp } = await import('app-hono/src/app.ts');
+      return [await serveHono(honoApp.fetch), await serveHono(honoObserver().fetch)];
+    }
+    default:
+      throw new Error(
+        `${JSON.stringify(app)} has no native server; expected express, fastify or hono`,
+      );
+  }
+}
+
+const gatewayErrors: string[] = [];
+
+async function gatewayApps(app: string): Promise<[App, App]> {
+  switch (app) {
+    case 'express':
+      return [(await import('app-express/src/app.ts')).app, fromExpress(expressObserver())];
+    case 'fastify':
+      return [(await import('app-fastify/src/app.ts')).app, fromFastify(fastifyObserver())];
+    case 'hono':
+      return [(await import('app-hono/src/app.ts')).app, fromHono(honoObserver())];
+    case 'bare':
+      return [(await import('app-bare/src/app.ts')).app, bareObserver];
+    default:
+      throw new Error(
+        `unknown app ${JSON.stringify(app)}; expected express, fastify, hono or bare`,
+      );
+  }
+}
+
+async function gateway(app: string): Promise<Listening[]> {
+  const options = {
+    host: HOST,
+    port: 0,
+    errors: { write: (message: string) => void gatewayErrors.push(message) },
+  };
+  return Promise.all(
+    (await gatewayApps(app)).map(async (callable) => {
+      const handle = await serveGateway(validator(callable), options);
+      return { url: handle.url, stop: () => handle.close() };
+    }),
+  );
+}
+
+const [app = '', side = ''] = process.argv.slice(2);
+if (process.send === undefined)
+  throw new Error('server-child.ts is started by targets.ts, with an IPC channel');
+const servers =
+  side === 'native' ? await native(app) : side === 'gateway' ? await gateway(app) : [];
+if (servers.length !== 2)
+  throw new Error(`expected side native or gateway, got ${JSON.stringify(side)}`);
+
+process.on('message', (message: ChildRequest) => {
+  if (message.type === 'take-errors') {
+    const reply: ChildReply = { type: 'errors', id: message.id, errors: gatewayErrors.splice(0) };
+    process.send?.(reply);
+  }
+});
+
+let stopping = false;
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  // A connection a scenario left open must not keep the process alive: exit after a grace period.
+  setTimeout(() => process.exit(0), 2_000).unref();
+  void Promise.all(servers.map((server) => server.stop())).then(() => process.exit(0));
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+process.once('disconnect', stop);
+
+const ready: ChildReady = { url: servers[0]!.url, observerUrl: servers[1]!.url };
+process.send(ready);

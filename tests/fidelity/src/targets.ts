@@ -1,0 +1,128 @@
+// Starting and stopping what the scenarios talk to: each demo app, with its observer app (see
+// observers.ts), under its framework's own server and under the gateway server (validated), each
+// side in a child process of its own started the same way (server-child.ts says why).
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildReady, ChildReply, ChildRequest } from './server-child.ts';
+
+export type AppName = 'express' | 'fastify' | 'hono' | 'bare';
+export type Side = 'native' | 'gateway';
+
+/** The apps in table order. Bare is written against the interface: it has no native server. */
+export const APPS: readonly AppName[] = ['express', 'fastify', 'hono', 'bare'];
+
+/** One running server pair: the demo app and its observer, under one kind of server. */
+export interface Endpoint {
+  app: AppName;
+  side: Side;
+  url: string;
+  observerUrl: string;
+}
+
+export interface RunningApp {
+  name: AppName;
+  native: Endpoint | undefined;
+  gateway: Endpoint;
+  /** What reached the gateway's error stream since the last call (and forgets it). */
+  takeGatewayErrors(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const childScript = fileURLToPath(new URL('./server-child.ts', import.meta.url));
+const START_TIMEOUT_MS = 30_000;
+
+interface Child {
+  ready: ChildReady;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function startChild(app: AppName, side: Side): Promise<Child> {
+  // `--import tsx` resolves from the working directory: this package, which depends on tsx.
+  const child = fork(childScript, [app, side], {
+    cwd: packageDir,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  // Kept for a failed start; otherwise what the apps log (Express prints errors outside
+  // NODE_ENV=test) is not the suite's business.
+  let output = '';
+  const keep = (chunk: Buffer): void =>
+    void (output = (output + chunk.toString('utf8')).slice(-4_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const fail = (problem: string): void => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`the ${side} ${app} server ${problem}\n${output}`));
+    };
+    const timer = setTimeout(
+      () => fail(`did not start in ${START_TIMEOUT_MS / 1000} s`),
+      START_TIMEOUT_MS,
+    );
+    const exitedEarly = (code: number | null): void => fail(`exited while starting (code ${code})`);
+    child.once('exit', exitedEarly);
+    child.once('error', (error) => fail(`could not be started: ${error.message}`));
+    child.once('message', (ready: ChildReady) => {
+      clearTimeout(timer);
+      child.off('exit', exitedEarly);
+      resolve({
+        ready,
+        process: child,
+        stop: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    });
+  });
+}
+
+let requestId = 0;
+
+/** Asks the gateway child for its error stream; IPC keeps order, so all written before is there. */
+function takeErrors(child: ChildProcess): Promise<string[]> {
+  const id = ++requestId;
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: ChildReply): void => {
+      if (reply.type !== 'errors' || reply.id !== id) return;
+      child.off('message', onMessage);
+      resolve(reply.errors);
+    };
+    child.on('message', onMessage);
+    const request: ChildRequest = { type: 'take-errors', id };
+    child.send(request, (error) => {
+      if (error) reject(error);
+    });
+  });
+}
+
+/** Starts `name` under the gateway and, unless it is bare, under its own server. */
+export async function startApp(name: AppName): Promise<RunningApp> {
+  const started = await Promise.allSettled([
+    name === 'bare' ? undefined : startChild(name, 'native'),
+    startChild(name, 'gateway'),
+  ]);
+  const [native, gateway] = started.map((result) =>
+    result.status === 'fulfilled' ? result.value : undefined,
+  );
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed !== undefined || gateway === undefined) {
+    // Never leave the other side running when one side did not start.
+    await Promise.all([native?.stop(), gateway?.stop()]);
+    throw failed?.reason ?? new Error(`the gateway ${name} server did not start`);
+  }
+  return {
+    name,
+    native: native && { app: name, side: 'native', ...native.ready },
+    gateway: { app: name, side: 'gateway', ...gateway.ready },
+    takeGatewayErrors: () => takeErrors(gateway.process),
+    close: async () => {
+      await Promise.all([native?.stop(), gateway.stop()]);
+    },
+  };
+}

@@ -32,6 +32,40 @@ for (const c of "-._~!$&'()*+,;=%:@[]") AUTHORITY[c.charCodeAt(0)] = 1;
 for (let c = 0x30; c <= 0x39; c++) AUTHORITY[c] = 1;
 for (let c = 0x41; c <= 0x5a; c++) AUTHORITY[c] = AUTHORITY[c + 0x20] = 1;
 
+/** reg-name characters (RFC 3986 §3.2.2): unreserved, sub-delims and "%" of a pct-encoding. */
+const REG_NAME = new Uint8Array(256);
+for (const c of "-._~!$&'()*+,;=%") REG_NAME[c.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) REG_NAME[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) REG_NAME[c] = REG_NAME[c + 0x20] = 1;
+
+/**
+ * Host = uri-host [ ":" port ] (RFC 9112 §3.2, RFC 3986 §3.2.2–3.2.3): a reg-name or IPv4 address,
+ * or an IP literal in brackets, then an optional port of digits. Empty is valid (RFC 9112 §3.2
+ * asks for an empty Host when the target has no authority). Checked by character class, not by
+ * full address syntax: enough to keep spaces, "/", "@", quotes and the like out of an app's URLs.
+ */
+export function isHostValue(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  if (n > 0 && s.charCodeAt(0) === 0x5b) {
+    for (i = 1; i < n && s.charCodeAt(i) !== 0x5d; i++) {
+      const c = s.charCodeAt(i);
+      if (c !== COLON && REG_NAME[c] !== 1) return false;
+    }
+    if (i === n) return false;
+    i++;
+  } else {
+    while (i < n && REG_NAME[s.charCodeAt(i)] === 1) i++;
+  }
+  if (i === n) return true;
+  if (s.charCodeAt(i) !== COLON) return false;
+  for (i++; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
 /** Hex digit values, -1 for anything else (chunk-size, RFC 9112 §7.1). */
 export const HEX = new Int8Array(256).fill(-1);
 for (let c = 0; c < 10; c++) HEX[0x30 + c] = c;

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { isPrimary, onDrainRequest, runPrimary, workerCount } from './cluster.ts';
 import { UsageError, loadApp } from './load-app.ts';
+import { compileTrust } from './proxy-trust.ts';
 import { defaults, serve } from './server.ts';
 import type { ServerOptions } from './server.ts';
 
@@ -20,6 +21,9 @@ Options:
   --workers <n|auto>            run n worker processes (auto: one per core)
   --trace                       print every request and response head (< and > lines)
   --quiet                       no access log
+  --trust-proxy <list>          believe X-Forwarded-* from these proxies (addresses,
+                                CIDRs, loopback, linklocal, uniquelocal; default none)
+  --trust-proxy-header <name>   x-forwarded (default) or forwarded (RFC 7239)
   --max-body-bytes <n>          largest request body (default ${defaults.maxBodyBytes})
   --max-header-bytes <n>        largest request head (default ${defaults.maxHeaderBytes})
   --max-headers <n>             most header fields (default ${defaults.maxHeaders})
@@ -56,6 +60,8 @@ const config = {
     workers: { type: 'string' },
     trace: { type: 'boolean' },
     quiet: { type: 'boolean' },
+    'trust-proxy': { type: 'string' },
+    'trust-proxy-header': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     ...Object.fromEntries(Object.keys(NUMBER_OPTIONS).map((name) => [name, { type: 'string' }])),
   },
@@ -105,6 +111,22 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
   for (const [flag, key] of Object.entries(NUMBER_OPTIONS)) {
     const value = record[flag];
     if (typeof value === 'string') options[key] = wholeNumber(`--${flag}`, value);
+  }
+  const header = values['trust-proxy-header'];
+  if (header !== undefined && header !== 'x-forwarded' && header !== 'forwarded') {
+    throw new UsageError(`--trust-proxy-header must be "x-forwarded" or "forwarded", got "${header}"`);
+  }
+  if (values['trust-proxy'] !== undefined) {
+    const list = values['trust-proxy'];
+    try {
+      compileTrust(list, header); // checked here so a bad entry is a usage error, not a crash
+    } catch (error) {
+      throw new UsageError(`--trust-proxy: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    options.trustProxy = list;
+    if (header !== undefined) options.trustProxyHeader = header;
+  } else if (header !== undefined) {
+    throw new UsageError('--trust-proxy-header needs --trust-proxy (the proxies to believe)');
   }
   let workers = 1;
   if (values.workers !== undefined) {

@@ -363,6 +363,11 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
         this.sendError(new HttpError(408, 'the request head took too long to arrive'));
         return this.shutdown();
       case BODY:
+        // Not the client's fault if we stopped reading because the app is slow to read.
+        if (this.readPaused) {
+          this.deadline = now + this.settings.bodyTimeoutMs;
+          return;
+        }
         return this.refuse(new HttpError(408, 'the request body stopped arriving'));
     }
   }

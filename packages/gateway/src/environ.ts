@@ -4,6 +4,8 @@
 import { badRequest } from './errors.ts';
 import { COOKIE } from './header-names.ts';
 import type { RequestHead } from './http-parser.ts';
+import { resolveClient } from './proxy-trust.ts';
+import type { ProxyTrust } from './proxy-trust.ts';
 import type { ResponseWriter } from './response-writer.ts';
 import type { Environ, ErrorStream, Input } from './types.ts';
 
@@ -14,6 +16,8 @@ export interface ServerInfo {
   urlScheme: 'http' | 'https';
   multiprocess: boolean;
   errors: ErrorStream;
+  /** Proxies to believe about the client (rule 2.8); null believes none. */
+  trust: ProxyTrust | null;
 }
 
 const VERSION = [1, 0] as const;
@@ -44,6 +48,10 @@ export function buildEnviron(
     query = target.slice(q + 1);
   }
   if (path.charCodeAt(0) !== 0x2f) path = nonOriginPath(head.method, path);
+  const client =
+    info.trust === null
+      ? null
+      : resolveClient({ address: remoteAddress, port: remotePort, scheme: info.urlScheme }, head.rawHeaders, info.trust);
   const environ = {
     REQUEST_METHOD: head.method,
     SCRIPT_NAME: '',
@@ -53,10 +61,10 @@ export function buildEnviron(
     SERVER_NAME: info.serverName,
     SERVER_PORT: info.serverPort,
     SERVER_PROTOCOL: head.minor === 1 ? 'HTTP/1.1' : 'HTTP/1.0',
-    REMOTE_ADDR: remoteAddress,
-    REMOTE_PORT: remotePort,
+    REMOTE_ADDR: client === null ? remoteAddress : client.address,
+    REMOTE_PORT: client === null ? remotePort : client.port,
     'gateway.version': VERSION,
-    'gateway.url_scheme': info.urlScheme,
+    'gateway.url_scheme': client === null ? info.urlScheme : client.scheme,
     'gateway.input': input,
     'gateway.errors': info.errors,
     'gateway.multithread': false,

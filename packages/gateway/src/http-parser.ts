@@ -3,7 +3,7 @@
 // strict on purpose: whatever could make two parsers disagree about where a request ends (bare LF,
 // obs-fold, space before a colon, conflicting lengths, odd transfer codings) is refused, because
 // that disagreement is how request smuggling works (RFC 9112 §6.3, §11.2).
-import { COLON, CR, FIELD_VALUE, HTAB, LF, SP, TARGET, TOKEN, latin1 } from './_chars.ts';
+import { ALPHA, AUTHORITY, COLON, CR, FIELD_VALUE, HTAB, LF, SP, TARGET, TOKEN, isHostValue, latin1 } from './_chars.ts';
 import { ChunkedDecoder } from './chunked-decoder.ts';
 import { HttpError, badRequest } from './errors.ts';
 import * as H from './header-names.ts';
@@ -41,15 +41,30 @@ export interface ParserEvents {
   onComplete(): void;
 }
 
+const SLASH = 0x2f;
+const STAR = 0x2a;
+const QUESTION = 0x3f;
+
 const HEAD = 0;
 const BODY_LENGTH = 1;
 const BODY_CHUNKED = 2;
 const DONE = 3;
 
+// Connection options seen in the head (RFC 9112 §9.3, §9.6), as bits.
+const OPT_CLOSE = 1;
+const OPT_KEEP_ALIVE = 2;
+
+/** A carry buffer larger than this is dropped between requests rather than kept on an idle connection. */
+const KEEP_CARRY_BYTES = 1024;
+
 export class RequestParser {
   private state = HEAD;
-  /** An incomplete line carried over from the previous packet. */
-  private partial: Buffer | null = null;
+  /**
+   * An incomplete line carried over from earlier packets: `carry[0..carried]`. It grows by
+   * doubling, so a head trickled in one byte per packet costs linear time, not quadratic.
+   */
+  private carry: Buffer | null = null;
+  private carried = 0;
   private headBytes = 0;
   private head: RequestHead | null = null;
   private remaining = 0;
@@ -57,16 +72,21 @@ export class RequestParser {
   // Facts gathered while reading fields, checked once the head is complete.
   private hosts = 0;
   private transferEncoding: string | null = null;
-  private connection: string | null = null;
+  private connectionOptions = 0;
+
+  /** The request line limit, never more than the head limit allows (so 414 and 431 cannot swap). */
+  private readonly maxLine: number;
 
   constructor(
     private readonly limits: ParserLimits,
     private readonly events: ParserEvents,
-  ) {}
+  ) {
+    this.maxLine = Math.min(limits.maxRequestLineBytes, limits.maxHeaderBytes - 2);
+  }
 
   /** True between the first byte of a request and the end of its body. */
   get inMessage(): boolean {
-    return this.state !== HEAD || this.headBytes > 0 || this.partial !== null;
+    return this.state !== HEAD || this.headBytes > 0 || this.carried > 0;
   }
 
   /** True once a whole request has been read; `reset()` readies the parser for the next one. */
@@ -76,13 +96,14 @@ export class RequestParser {
 
   reset(): void {
     this.state = HEAD;
-    this.partial = null;
+    this.carried = 0;
+    if (this.carry !== null && this.carry.length > KEEP_CARRY_BYTES) this.carry = null;
     this.headBytes = 0;
     this.head = null;
     this.chunked = null;
     this.hosts = 0;
     this.transferEncoding = null;
-    this.connection = null;
+    this.connectionOptions = 0;
   }
 
   /**
@@ -114,64 +135,85 @@ export class RequestParser {
   }
 
   private readHead(buf: Buffer, pos: number): number {
-    if (this.partial !== null) {
+    if (this.carried > 0) {
       // Finish the carried-over line with bytes from this packet, then carry on in `buf` itself.
       const lf = buf.indexOf(LF, pos);
-      const upTo = lf === -1 ? buf.length : lf + 1;
-      const line = Buffer.concat([this.partial, buf.subarray(pos, upTo)]);
-      this.partial = null;
-      this.guardLength(line.length);
       if (lf === -1) {
-        this.partial = line;
+        this.guardLength(this.carried + buf.length - pos, buf[buf.length - 1] === CR);
+        this.append(buf, pos, buf.length);
         return buf.length;
       }
-      this.headBytes += line.length;
-      this.line(line, 0, line.length - 1);
-      pos = upTo;
+      this.append(buf, pos, lf + 1);
+      const length = this.carried;
+      this.carried = 0;
+      // Field names and values are copied out as strings, so the carry buffer is free again after.
+      this.line(this.carry!, 0, length - 1);
+      pos = lf + 1;
       if (this.state !== HEAD) return pos;
     }
     while (true) {
       const lf = buf.indexOf(LF, pos);
       if (lf === -1) {
-        this.guardLength(buf.length - pos);
-        if (pos < buf.length) this.partial = Buffer.from(buf.subarray(pos));
+        if (pos < buf.length) {
+          this.guardLength(buf.length - pos, buf[buf.length - 1] === CR);
+          this.append(buf, pos, buf.length);
+        }
         return buf.length;
       }
-      this.headBytes += lf + 1 - pos;
       this.line(buf, pos, lf);
       pos = lf + 1;
       if (this.state !== HEAD) return pos;
     }
   }
 
-  /** Refuses an unfinished line that is already too long to ever be accepted. */
-  private guardLength(pending: number): void {
-    if (this.head === null && pending > this.limits.maxRequestLineBytes) {
-      throw new HttpError(414, 'request line too long');
+  private append(buf: Buffer, start: number, end: number): void {
+    const need = this.carried + end - start;
+    let carry = this.carry;
+    if (carry === null || carry.length < need) {
+      const grown = Buffer.allocUnsafe(Math.max(need, 2 * (carry?.length ?? 0), 256));
+      if (carry !== null) carry.copy(grown, 0, 0, this.carried);
+      this.carry = carry = grown;
     }
-    if (this.headBytes + pending > this.limits.maxHeaderBytes) {
+    buf.copy(carry, this.carried, start, end);
+    this.carried = need;
+  }
+
+  /**
+   * Refuses an unfinished line that is already too long to ever be accepted, so a client cannot
+   * make us hold an endless line. `pending` bytes have arrived; a CR at their end may be the start
+   * of the line's CRLF, so it is not counted. The checks are `line()`'s, on a length that can only
+   * grow: a line refused here would be refused with the same status had it arrived whole.
+   */
+  private guardLength(pending: number, endsWithCR: boolean): void {
+    this.checkLength(endsWithCR ? pending - 1 : pending);
+  }
+
+  /**
+   * Limits on a head line of `length` bytes (without its CRLF): 414 for the request line, 431
+   * when the head (request line and field lines, each with its CRLF) would pass the limit.
+   */
+  private checkLength(length: number): void {
+    if (length === 0) return;
+    if (this.head === null && length > this.maxLine) throw new HttpError(414, 'request line too long');
+    if (this.headBytes + length + 2 > this.limits.maxHeaderBytes) {
       throw new HttpError(431, 'request header fields too large');
     }
   }
 
   /** One line of the head, `buf[start..lf]`, where `buf[lf]` is the LF. */
   private line(buf: Buffer, start: number, lf: number): void {
-    if (lf === start || buf[lf - 1] !== CR) throw badRequest('lines must end with CRLF, not a bare LF');
-    const end = lf - 1;
+    const end = lf > start && buf[lf - 1] === CR ? lf - 1 : lf;
+    // Length before syntax, so the verdict does not depend on whether guardLength saw the line first.
+    this.checkLength(end - start);
+    if (end === lf) throw badRequest('lines must end with CRLF, not a bare LF');
+    if (end > start) this.headBytes += end - start + 2;
     if (this.head === null) {
       // RFC 9112 §2.2: ignore empty lines before the request line (some clients send one after a body).
-      if (end === start) {
-        this.headBytes = 0;
-        return;
-      }
-      if (end - start > this.limits.maxRequestLineBytes) throw new HttpError(414, 'request line too long');
+      if (end === start) return;
       this.requestLine(buf, start, end);
     } else if (end === start) {
       this.endOfHead(this.head);
     } else {
-      if (this.headBytes > this.limits.maxHeaderBytes) {
-        throw new HttpError(431, 'request header fields too large');
-      }
       this.field(this.head, buf, start, end);
     }
   }
@@ -184,6 +226,8 @@ export class RequestParser {
     let j = i + 1;
     while (j < end && TARGET[buf[j]!] === 1) j++;
     if (j === i + 1 || buf[j] !== SP) throw badRequest('malformed request target');
+    // CONNECT's authority-form is refused later with 501, so its target is not checked here.
+    if (buf[i + 1] !== SLASH && method !== 'CONNECT') checkTargetForm(buf, i + 1, j);
     const target = latin1(buf, i + 1, j);
     const minor = httpVersion(buf, j + 1, end);
     this.head = {
@@ -219,17 +263,25 @@ export class RequestParser {
     head.names.push(meaning);
     switch (meaning.kind) {
       case H.HOST:
-        // RFC 9112 §3.2: more than one Host field gets 400.
+        // RFC 9112 §3.2: more than one Host field, or an invalid Host value, gets 400.
         if (++this.hosts > 1) throw badRequest('more than one Host header field');
+        if (!isHostValue(value)) throw badRequest('invalid Host header value');
         break;
       case H.CONTENT_LENGTH:
-        head.contentLength = contentLength(value, head.contentLength);
+        // RFC 9110 §8.6 lets a recipient accept a repeat that carries the same value; llhttp
+        // refuses any repeat, and so do we: a second field is a sign of a smuggling attempt.
+        if (head.contentLength !== -1) throw badRequest('more than one Content-Length field');
+        head.contentLength = contentLength(value);
         break;
       case H.TRANSFER_ENCODING:
         this.transferEncoding = this.transferEncoding === null ? value : `${this.transferEncoding}, ${value}`;
         break;
       case H.CONNECTION:
-        this.connection = this.connection === null ? value : `${this.connection}, ${value}`;
+        this.connectionOptions |= connectionOptions(value);
+        break;
+      case H.PROXY_CONNECTION:
+        // Only its `close` is honoured: closing is always safe, and llhttp closes on it too.
+        this.connectionOptions |= connectionOptions(value) & OPT_CLOSE;
         break;
       case H.EXPECT:
         // RFC 9110 §10.1.1: 100-continue is the only expectation defined; others get 417.
@@ -242,15 +294,10 @@ export class RequestParser {
   private endOfHead(head: RequestHead): void {
     if (head.minor === 1 && this.hosts === 0) throw badRequest('HTTP/1.1 request without a Host header');
     if (head.method === 'CONNECT') throw new HttpError(501, 'CONNECT is not supported');
-    let keepAlive = head.minor === 1;
-    if (this.connection !== null) {
-      for (const option of this.connection.toLowerCase().split(',')) {
-        const token = option.trim();
-        if (token === 'close') keepAlive = false;
-        else if (token === 'keep-alive' && head.minor === 0) keepAlive = true;
-      }
-    }
-    head.keepAlive = keepAlive;
+    // RFC 9112 §9.3: 1.1 persists unless `close` is sent; 1.0 only with `keep-alive`. A `close`
+    // anywhere wins, whatever the order of the options.
+    const options = this.connectionOptions;
+    head.keepAlive = (options & OPT_CLOSE) === 0 && (head.minor === 1 || (options & OPT_KEEP_ALIVE) !== 0);
     if (this.transferEncoding !== null) {
       this.checkTransferEncoding(head, this.transferEncoding);
       head.contentLength = -2;
@@ -298,19 +345,50 @@ function isTokenString(s: string): boolean {
   return s.length > 0;
 }
 
-/** Content-Length is 1*DIGIT (RFC 9110 §8.6); a repeat must carry the same value. */
-function contentLength(value: string, previous: number): number {
-  if (value.length === 0 || value.length > 15) {
-    throw value.length === 0 ? badRequest('empty Content-Length') : new HttpError(413, 'Content-Length too large');
-  }
+/** Content-Length is 1*DIGIT (RFC 9110 §8.6): no sign, no list, no spaces inside. */
+function contentLength(value: string): number {
+  if (value.length === 0) throw badRequest('empty Content-Length');
   let n = 0;
   for (let i = 0; i < value.length; i++) {
     const d = value.charCodeAt(i) - 0x30;
     if (d < 0 || d > 9) throw badRequest('Content-Length must be digits only');
     n = n * 10 + d;
   }
-  if (previous !== -1 && previous !== n) throw badRequest('conflicting Content-Length values');
+  // Past 2^53 the sum is no longer exact; anything that large is over every body limit anyway.
+  if (n > Number.MAX_SAFE_INTEGER) throw new HttpError(413, 'Content-Length too large');
   return n;
+}
+
+/** The options of a Connection field (RFC 9110 §7.6.1) that the parser acts on, as bits. */
+function connectionOptions(value: string): number {
+  // The common single-option values need no splitting.
+  if (value === 'keep-alive') return OPT_KEEP_ALIVE;
+  if (value === 'close') return OPT_CLOSE;
+  let options = 0;
+  for (const option of value.toLowerCase().split(',')) {
+    const token = option.trim();
+    if (token === 'close') options |= OPT_CLOSE;
+    else if (token === 'keep-alive') options |= OPT_KEEP_ALIVE;
+  }
+  return options;
+}
+
+/**
+ * The request-target forms other than origin-form (RFC 9112 §3.2): asterisk-form is exactly `*`
+ * (environ.ts allows it only for OPTIONS), absolute-form is `scheme://authority` followed by a
+ * path, a query or nothing. The scheme and authority characters are the ones llhttp accepts, so
+ * a target one of the two parsers refuses is refused by both.
+ */
+function checkTargetForm(buf: Buffer, start: number, end: number): void {
+  if (buf[start] === STAR && end === start + 1) return;
+  let i = start;
+  while (i < end && ALPHA[buf[i]!] === 1) i++;
+  if (i === start || buf[i] !== COLON || buf[i + 1] !== SLASH || buf[i + 2] !== SLASH) {
+    throw badRequest('request target must be origin-form ("/…"), absolute-form ("http://…") or "*"');
+  }
+  i += 3;
+  while (i < end && AUTHORITY[buf[i]!] === 1) i++;
+  if (i < end && buf[i] !== SLASH && buf[i] !== QUESTION) throw badRequest('malformed authority in request target');
 }
 
 /** HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3); 1.0 and 1.1 served, others 505. */

@@ -334,14 +334,15 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 function iteratorOf(body: unknown): Iterator<unknown> | AsyncIterator<unknown> {
+  // Both are iterable (of characters, of numbers), and neither is a body (rule 4.1).
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    throw new AppError('4.1', 'the app returned a bare chunk; return an array of chunks, e.g. [body]');
+  }
   if (body !== null && typeof body === 'object') {
     const asyncFactory = (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator];
     if (typeof asyncFactory === 'function') return asyncFactory.call(body);
     const factory = (body as Partial<Iterable<unknown>>)[Symbol.iterator];
     if (typeof factory === 'function') return factory.call(body);
-  }
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    throw new AppError('4.1', 'the app returned a bare chunk; return an array of chunks, e.g. [body]');
   }
   throw new AppError('4.1', `the app must return an iterable or async iterable of chunks, not ${describe(body)}`);
 }

@@ -8,6 +8,8 @@ import type { LineSink } from './access-log.ts';
 import { Connection } from './connection.ts';
 import type { ConnectionHost, ConnectionSettings } from './connection.ts';
 import type { ServerInfo } from './environ.ts';
+import { compileTrust } from './proxy-trust.ts';
+import type { ForwardedHeader } from './proxy-trust.ts';
 import type { App, ErrorStream } from './types.ts';
 
 export interface ServerOptions {
@@ -41,6 +43,13 @@ export interface ServerOptions {
   serverHeader?: string | false;
   /** `gateway.url_scheme`: 'https' when a TLS-terminating proxy is in front. Default 'http'. */
   urlScheme?: 'http' | 'https';
+  /**
+   * Proxies whose forwarding headers are believed: addresses, CIDRs, or `loopback`, `linklocal`,
+   * `uniquelocal`. Default none: X-Forwarded-* and Forwarded never change REMOTE_ADDR (rule 2.8).
+   */
+  trustProxy?: string | readonly string[];
+  /** Which header a trusted proxy speaks: `x-forwarded` (default) or RFC 7239 `forwarded`. */
+  trustProxyHeader?: ForwardedHeader;
   /** `gateway.multiprocess`: set by the CLI when running several workers. */
   multiprocess?: boolean;
   /** Where app errors and `gateway.errors` go. Default stderr. */
@@ -81,7 +90,14 @@ export class GatewayServer implements ConnectionHost {
     if (typeof app !== 'function') throw new TypeError('createServer(app): app must be a gateway callable (environ, startResponse) => body');
     const o = { ...defaults, ...options };
     const errors = options.errors ?? stderrSink;
-    this.info = { serverName: o.host, serverPort: String(o.port), urlScheme: o.urlScheme ?? 'http', multiprocess: o.multiprocess ?? false, errors };
+    this.info = {
+      serverName: o.host,
+      serverPort: String(o.port),
+      urlScheme: o.urlScheme ?? 'http',
+      multiprocess: o.multiprocess ?? false,
+      errors,
+      trust: o.trustProxy === undefined ? null : compileTrust(o.trustProxy, o.trustProxyHeader),
+    };
     const sinkOf = (v: boolean | LineSink | undefined): LineSink | null => (v === true ? process.stdout : v ? v : null);
     const traceSink = sinkOf(o.trace);
     const logSink = sinkOf(o.accessLog);

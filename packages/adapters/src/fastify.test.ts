@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { serve } from '@gateway-interop/gateway';
 import type { ServeHandle } from '@gateway-interop/gateway';
-import { callApp } from '@gateway-interop/gateway/testing';
+import { callApp, makeEnviron } from '@gateway-interop/gateway/testing';
 import { validator } from '@gateway-interop/gateway/validate';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
@@ -105,6 +105,14 @@ describe('fromFastify, in process', () => {
   it('readies the instance once for many requests', async () => {
     const results = await Promise.all([1, 2, 3].map(() => callApp(fromFastify(fastify), { PATH_INFO: '/hello' })));
     expect(results.map((result) => result.statusCode)).toEqual([200, 200, 200]);
+  });
+
+  it('routes in the same call once ready, so a reply sent at once reaches the server whole', async () => {
+    const direct = fromFastify(fastify);
+    await callApp(direct, { PATH_INFO: '/hello' }); // the first request waits for ready()
+    const body = direct(makeEnviron({ PATH_INFO: '/hello' }), () => async () => {});
+    expect(Array.isArray(body)).toBe(true);
+    expect(Buffer.concat(body as Buffer[]).toString()).toBe('Hello world from Fastify!');
   });
 
   it('keeps a custom status', async () => {

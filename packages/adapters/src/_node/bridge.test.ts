@@ -1,6 +1,7 @@
 // The request's life as node's server would run it: the events a handler sees when the response
 // completes, when the client goes away, when the server stops early, and what becomes of errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HeaderList } from '@gateway-interop/gateway';
 import { callApp, makeEnviron } from '@gateway-interop/gateway/testing';
 import { describe, expect, it } from 'vitest';
 import { nodeBridge } from './bridge.ts';
@@ -43,6 +44,67 @@ describe('a completed response', () => {
     await tick(5);
     expect(result.text).toBe('early');
     expect(received).toBe('uploaded');
+  });
+});
+
+describe('a response complete when the handler returns', () => {
+  it('goes to the server at once, as an array; finish and close follow once it has the bytes', async () => {
+    const log: string[] = [];
+    let head: [string, HeaderList] | undefined;
+    const body = nodeBridge((req, res) => {
+      watch(req, res, log);
+      res.setHeader('Content-Type', 'text/plain');
+      res.write('at ');
+      res.end('once');
+    })(makeEnviron(), (status, headers) => {
+      head = [status, headers];
+      return async () => {};
+    });
+    expect(head).toEqual(['200 OK', [['Content-Type', 'text/plain']]]);
+    expect(Array.isArray(body)).toBe(true);
+    expect(Buffer.concat(body as Buffer[]).toString()).toBe('at once');
+    expect(log).toEqual([]);
+    await tick(5);
+    expect(log).toEqual(['res finish', 'res close', 'req end', 'req close']);
+  });
+
+  it('goes as an array from an async handler too, once the head is out', async () => {
+    const body = await nodeBridge(async (_req, res) => {
+      await tick();
+      res.end('later');
+    })(makeEnviron(), () => async () => {});
+    expect(Array.isArray(body)).toBe(true);
+    expect(Buffer.concat(body as Buffer[]).toString()).toBe('later');
+  });
+
+  it('streams when the handler has not ended it by then', async () => {
+    const body = nodeBridge((_req, res) => {
+      res.write('first');
+      setTimeout(() => res.end(), 5);
+    })(makeEnviron(), () => async () => {});
+    expect(Array.isArray(body)).toBe(false);
+    expect(Symbol.asyncIterator in (body as object)).toBe(true);
+  });
+
+  it('leaves a request nobody listens to as it is: no stream machinery, the input untouched', async () => {
+    let pulled = false;
+    const input = {
+      [Symbol.asyncIterator]: () => ({
+        next: async (): Promise<IteratorResult<Uint8Array>> => ((pulled = true), { done: true, value: undefined }),
+      }),
+    };
+    let request: IncomingMessage | undefined;
+    const result = await callApp(
+      nodeBridge((req, res) => {
+        request = req;
+        res.end('unread');
+      }),
+      { REQUEST_METHOD: 'POST', CONTENT_LENGTH: '5', 'gateway.input': input },
+    );
+    await tick(5);
+    expect(result.text).toBe('unread');
+    expect(pulled).toBe(false);
+    expect([request?.complete, request?.readableEnded, request?.destroyed]).toEqual([false, false, false]);
   });
 });
 

@@ -10,7 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { GatewaySocket } from './gateway-socket.ts';
 import { createRequest } from './request.ts';
 
-const socketFor = (environ: Environ): GatewaySocket => new GatewaySocket(environ, { chunk: (_chunk, taken) => taken() });
+/** A stand-in socket whose writes are taken at once and whose closing nobody minds. */
+function socketFor(environ: Environ): GatewaySocket {
+  const socket: GatewaySocket = new GatewaySocket(environ, {
+    written: (chunk, callback) => process.nextTick(() => socket.taken(chunk.length, callback)),
+    socketClosed: () => {},
+  });
+  return socket;
+}
 
 /** An input that records how far it has been read. */
 function countingInput(chunks: number, size: number): Input & { pulled: number; returned: boolean } {

@@ -1,35 +1,55 @@
-// The response body as the gateway sees it: an async iterator fed by the stand-in socket's writes.
-// A chunk counts as taken when the server asks for the next one, and only then does the write's
-// callback run. That moves node's backpressure onto the gateway's: `res.write()` returns false once
-// the socket's buffer passes its high-water mark, and 'drain' comes when the server (and so the
-// client) has caught up (SPEC 4.3). Nothing is buffered here beyond the chunk in hand.
-type Taken = (error?: Error | null) => void;
+// The response body as the gateway sees it when it streams: an async iterator fed by the stand-in
+// socket's writes. A chunk counts as taken when the server asks for the next one, and only then
+// does the write's callback run. That moves node's backpressure onto the gateway's: `res.write()`
+// returns false once the socket holds more than its high-water mark, and 'drain' comes when the
+// server (and so the client) has caught up (SPEC 4.3). Nothing is buffered here beyond what node
+// wrote and the server has not asked for yet. (A response complete by the time the handler returns
+// skips all this: bridge.ts hands its chunks over as an array.)
+import type { WriteCallback } from './gateway-socket.ts';
 
 /** Told when the server stops iterating before the end (SPEC 4.5). */
 export interface ReturnListener {
   bodyReturned(): void;
 }
 
+/** Where a write goes back once the server has taken it: the socket (GatewaySocket#taken). */
+export interface Taker {
+  taken(length: number, callback: WriteCallback | null): void;
+}
+
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
+function takeLater(taker: Taker, length: number, callback: WriteCallback | null): void {
+  taker.taken(length, callback);
+}
+
 export class ResponseBody implements AsyncIterable<Uint8Array>, AsyncIterator<Uint8Array> {
-  #queue: Array<{ chunk: Uint8Array; taken: Taken }> = [];
-  /** The callback of the chunk handed out last, run when the server comes back for more. */
-  #inHand: Taken | undefined;
+  // The writes not yet taken, in order. An empty one (node's end() writes '' with its 'finish'
+  // callback) is never handed out, only taken after the writes before it.
+  #chunks: Buffer[] = [];
+  #callbacks: Array<WriteCallback | null> = [];
+  /** Whether the first write was handed out, and so is taken when the server comes back for more. */
+  #inHand = false;
   #state: 'open' | 'ended' | 'failed' | 'returned' = 'open';
   #error: unknown;
   #wake: (() => void) | undefined;
   #iterated = false;
   readonly #listener: ReturnListener;
+  readonly #taker: Taker;
 
-  constructor(listener: ReturnListener) {
+  constructor(listener: ReturnListener, taker: Taker) {
     this.#listener = listener;
+    this.#taker = taker;
   }
 
-  /** A chunk to send; once the server has stopped iterating it is dropped at once. */
-  push(chunk: Uint8Array, taken: Taken): void {
-    if (this.#state === 'returned') return taken();
-    this.#queue.push({ chunk, taken });
+  /** A write to send; once the server has stopped iterating it is dropped (taken) at once. */
+  push(chunk: Buffer, callback: WriteCallback | null): void {
+    if (this.#state === 'returned') {
+      process.nextTick(takeLater, this.#taker, chunk.length, callback);
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#callbacks.push(callback);
     this.#wakeUp();
   }
 
@@ -55,19 +75,24 @@ export class ResponseBody implements AsyncIterable<Uint8Array>, AsyncIterator<Ui
   }
 
   async next(): Promise<IteratorResult<Uint8Array>> {
-    this.#release();
-    while (this.#queue.length === 0 && this.#state === 'open') {
+    if (this.#inHand) {
+      this.#inHand = false;
+      this.#takeFirst();
+    }
+    for (;;) {
+      // Empty writes ahead: nothing to send, so taken at once (end()'s 'finish' callback is one).
+      while (this.#chunks.length > 0 && this.#chunks[0]!.length === 0) this.#takeFirst();
+      if (this.#chunks.length > 0 || this.#state !== 'open') break;
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }
     if (this.#state === 'failed') {
       this.#state = 'returned';
-      this.#dropQueue();
+      this.#dropAll();
       throw this.#error;
     }
-    const item = this.#queue.shift();
-    if (item === undefined) return DONE;
-    this.#inHand = item.taken;
-    return { done: false, value: item.chunk };
+    if (this.#chunks.length === 0) return DONE;
+    this.#inHand = true;
+    return { done: false, value: this.#chunks[0]! };
   }
 
   async return(): Promise<IteratorResult<Uint8Array>> {
@@ -75,22 +100,20 @@ export class ResponseBody implements AsyncIterable<Uint8Array>, AsyncIterator<Ui
     const wasOpen = this.#state === 'open';
     this.#state = 'returned';
     if (wasOpen) this.#listener.bodyReturned();
-    this.#release();
-    this.#dropQueue();
+    this.#inHand = false;
+    this.#dropAll();
     this.#wakeUp();
     return DONE;
   }
 
-  #release(): void {
-    const taken = this.#inHand;
-    this.#inHand = undefined;
-    taken?.();
+  #takeFirst(): void {
+    const chunk = this.#chunks.shift()!;
+    const callback = this.#callbacks.shift() ?? null;
+    this.#taker.taken(chunk.length, callback);
   }
 
-  #dropQueue(): void {
-    const queue = this.#queue;
-    this.#queue = [];
-    for (const item of queue) item.taken();
+  #dropAll(): void {
+    while (this.#chunks.length > 0) this.#takeFirst();
   }
 
   #wakeUp(): void {

@@ -1,48 +1,55 @@
-// Node's serialized response head → the gateway's `status` and header list. Node has already done
-// the header work (writeHead in any form, setHeader/appendHeader, repeated Set-Cookie as separate
-// lines); this reads its result back and removes what belongs to the server: connection management
-// and framing fields (SPEC 3.4, RFC 9110 §7.6.1), which node adds on its own for a keep-alive socket.
+// The response head as the gateway wants it, from the fields node would write: `status` and the
+// header list, without what belongs to the server: connection management and framing fields (SPEC
+// 3.4, RFC 9110 §7.6.1), which node adds on its own for a keep-alive socket. node-internals.ts
+// feeds it field by field, in node's order, as node's _storeHeader serializes them; nothing is
+// parsed back from a serialized head (see node-internals.ts for what that saves).
 import { STATUS_CODES } from 'node:http';
 import type { HeaderList } from '@gateway-interop/gateway';
 
-export interface ResponseHead {
-  /** `'200 OK'`: code, one space, reason phrase (SPEC 3.1). */
-  status: string;
-  headers: HeaderList;
-}
-
 /** Hop-by-hop fields: the gateway server answers with 500 if an app sends one (SPEC 3.4). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
-/** Their name lengths, so most names are let through without being lower-cased first. */
-const HOP_BY_HOP_LENGTHS = new Set([...HOP_BY_HOP].map((name) => name.length));
+
+/** `'200 OK'`: code, one space, reason phrase (SPEC 3.1); an empty phrase is filled in from the code. */
+export function statusOf(code: number, message: string | undefined): string {
+  return `${code} ${message || STATUS_CODES[code] || ''}`;
+}
 
 const isSpace = (code: number): boolean => code === 0x20 || code === 0x09;
 
-/** Parses node's `res._header`: `'HTTP/1.1 200 OK\r\nName: value\r\n…\r\n\r\n'`. */
-export function parseHead(head: string): ResponseHead {
-  // Node writes `HTTP/1.1 ${statusCode} ${statusMessage}\r\n` (writeHead in lib/_http_server.js).
-  let lineEnd = head.indexOf('\r\n');
-  const code = head.slice(9, 12);
-  const reason = head.slice(13, lineEnd) || STATUS_CODES[Number(code)] || '';
-  const headers: HeaderList = [];
-  let named: Set<string> | undefined; // fields a Connection field declares hop-by-hop
-  for (let start = lineEnd + 2; (lineEnd = head.indexOf('\r\n', start)) > start; start = lineEnd + 2) {
-    const colon = head.indexOf(':', start);
-    const name = head.slice(start, colon);
-    // Node writes `name: value` and has validated the value (no CR/LF); the gateway wants it
-    // without surrounding whitespace (SPEC 3.2).
-    let value = head.slice(colon + 2, lineEnd);
-    if (value.length > 0 && (isSpace(value.charCodeAt(0)) || isSpace(value.charCodeAt(value.length - 1)))) value = value.trim();
-    const lower = HOP_BY_HOP_LENGTHS.has(name.length) ? name.toLowerCase() : '';
-    if (HOP_BY_HOP.has(lower)) {
-      // A Connection field names further fields that are hop-by-hop for this message (RFC 9110 §7.6.1).
-      if (lower === 'connection') for (const token of value.split(',')) (named ??= new Set()).add(token.trim().toLowerCase());
-      continue;
-    }
-    headers.push([name, value]);
+/** The value without surrounding spaces and tabs: the gateway wants it so (SPEC 3.2). */
+function trimmed(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isSpace(value.charCodeAt(start))) start++;
+  while (end > start && isSpace(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+/** The header list of one response, built one field line at a time. */
+export class HeadFields {
+  readonly #list: HeaderList = [];
+  /** The head as node would have serialized it (its `_header`), for code that reads that. */
+  text: string;
+  #named: Set<string> | undefined; // fields a Connection field declares hop-by-hop
+
+  constructor(firstLine: string) {
+    this.text = firstLine;
   }
-  return {
-    status: `${code} ${reason}`,
-    headers: named === undefined ? headers : headers.filter(([name]) => !named.has(name.toLowerCase())),
-  };
+
+  /** One field line, `name: value`; `lower` is the name lower-cased, or '' when it cannot be hop-by-hop. */
+  add(name: string, lower: string, value: string): void {
+    this.text += name + ': ' + value + '\r\n';
+    if (lower !== '' && HOP_BY_HOP.has(lower)) {
+      // A Connection field names further fields that are hop-by-hop for this message (RFC 9110 §7.6.1).
+      if (lower === 'connection') for (const token of value.split(',')) (this.#named ??= new Set()).add(trimmed(token).toLowerCase());
+      return;
+    }
+    this.#list.push([name, trimmed(value)]);
+  }
+
+  /** The list for startResponse. */
+  list(): HeaderList {
+    const named = this.#named;
+    return named === undefined ? this.#list : this.#list.filter(([name]) => !named.has(name.toLowerCase()));
+  }
 }

@@ -9,22 +9,19 @@ import { ServerResponse } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { GatewaySocket } from './gateway-socket.ts';
-import { emitDrain, interceptHead } from './node-internals.ts';
+import { interceptHead } from './node-internals.ts';
 import type { HeadSink } from './node-internals.ts';
 
-/** What node's server does on its socket's 'drain' (socketOnDrain): pass it on to the response. */
-function onSocketDrain(this: GatewaySocket): void {
-  const res = this._httpMessage;
-  if (res && !res.writableEnded) emitDrain(res);
-}
-
-/** Makes the response for `req`; `sink` gets the head once the app's status and headers are final. */
+/**
+ * Makes the response for `req`; `sink` gets the head once the app's status and headers are final.
+ * The socket passes its 'drain' on to the response itself (GatewaySocket#taken), as node's server
+ * does in socketOnDrain.
+ */
 export function createResponse(req: IncomingMessage, socket: GatewaySocket, sink: HeadSink): ServerResponse {
   const res = new ServerResponse(req);
   // The server adds Date itself (SPEC 6.2); an app that sets one still sends it.
   res.sendDate = false;
   interceptHead(res, sink);
   res.assignSocket(socket as unknown as Socket);
-  socket.on('drain', onSocketDrain);
   return res;
 }

@@ -355,6 +355,82 @@ describe('the body going out', () => {
   });
 });
 
+describe('what the bridge does with the Response', () => {
+  test('a body in memory, answered synchronously, comes back as an array at once', () => {
+    const body = fromFetchHandler(() => new Response('now'))(makeEnviron(), () => async () => {});
+    expect(Array.isArray(body)).toBe(true);
+    expect(new TextDecoder().decode((body as Uint8Array[])[0])).toBe('now');
+  });
+
+  test('a Response made after an await (undici’s own) gets the same head and body', async () => {
+    const late = await callApp(
+      app(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return new Response('made later', { headers: { 'x-late': 'yes' } });
+      }),
+    );
+    const early = await callApp(app(() => new Response('made later', { headers: { 'x-late': 'yes' } })));
+    expect(late.headers).toEqual(early.headers);
+    expect(late.text).toBe('made later');
+    expect(valuesOf(late.headers, 'content-length')).toEqual(['10']);
+  });
+
+  test('headers changed on the Response after it was made are the ones sent', async () => {
+    const result = await callApp(
+      app(() => {
+        const response = new Response('x', { status: 201 });
+        response.headers.set('x-added', 'later');
+        response.headers.append('set-cookie', 'a=1');
+        response.headers.append('set-cookie', 'b=2');
+        return response;
+      }),
+    );
+    expect(result.status).toBe('201 Created');
+    expect(valuesOf(result.headers, 'x-added')).toEqual(['later']);
+    expect(valuesOf(result.headers, 'set-cookie')).toEqual(['a=1', 'b=2']);
+    expect(valuesOf(result.headers, 'content-type')).toEqual(['text/plain;charset=UTF-8']);
+  });
+
+  test('a body the handler already looked at still goes out whole', async () => {
+    const result = await callApp(
+      app(() => {
+        const response = new Response('seen');
+        void response.body; // hands the body to undici's stream
+        return response;
+      }),
+    );
+    expect(result.text).toBe('seen');
+    expect(valuesOf(result.headers, 'content-length')).toEqual(['4']);
+  });
+
+  test('declared chunked framing still means a stream, for a body in memory too', async () => {
+    const { headers, iterator } = await begin(
+      app(() => new Response('chunk', { headers: new Headers({ 'transfer-encoding': 'chunked' }) })),
+    );
+    expect(valuesOf(headers, 'content-length')).toEqual([]);
+    expect(new TextDecoder().decode((await iterator.next()).value as Uint8Array)).toBe('chunk');
+  });
+
+  test('HEAD: the GET’s headers without a body or a made-up length', async () => {
+    const result = await callApp(app(() => new Response('body')), { REQUEST_METHOD: 'HEAD' });
+    expect(valuesOf(result.headers, 'content-length')).toEqual([]);
+    expect(result.body.length).toBe(0);
+  });
+
+  test('lightResponses: false leaves Response alone', async () => {
+    let prototype: unknown;
+    const handler: FetchHandler = () => {
+      const response = new Response('plain');
+      prototype = Object.getPrototypeOf(response);
+      return response;
+    };
+    const result = await callApp(validator(fromFetchHandler(handler, { lightResponses: false })));
+    expect(prototype).toBe(Response.prototype);
+    expect(result.text).toBe('plain');
+    expect(valuesOf(result.headers, 'content-length')).toEqual(['5']);
+  });
+});
+
 describe('over a socket', () => {
   test('cookies, streaming and an upload through the gateway server', async () => {
     const server = await serve(

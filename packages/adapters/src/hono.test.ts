@@ -142,6 +142,68 @@ describe('fromHono in-process', () => {
   });
 });
 
+describe('fromHono with middleware and the raw request', () => {
+  test('a header set after await next() is sent', async () => {
+    const app2 = new Hono();
+    app2.use(async (c, next) => {
+      await next();
+      c.res.headers.set('x-after', 'yes');
+      c.header('x-via-header', 'too');
+    });
+    app2.get('/', (c) => c.text('with middleware'));
+    const result = await callApp(validator(fromHono(app2)));
+    expect(result.text).toBe('with middleware');
+    expect(valuesOf(result.headers, 'x-after')).toEqual(['yes']);
+    expect(valuesOf(result.headers, 'x-via-header')).toEqual(['too']);
+    expect(valuesOf(result.headers, 'content-length')).toEqual(['15']);
+  });
+
+  test('an async handler that answers after an await', async () => {
+    const app2 = new Hono();
+    app2.get('/', async (c) => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return c.json({ late: true }, 201);
+    });
+    const result = await callApp(validator(fromHono(app2)));
+    expect(result.status).toBe('201 Created');
+    expect(JSON.parse(result.text)).toEqual({ late: true });
+    expect(valuesOf(result.headers, 'content-length')).toEqual([String(result.body.length)]);
+  });
+
+  test('bodyLimit builds a new Request from the raw one', async () => {
+    const { bodyLimit } = await import('hono/body-limit');
+    const app2 = new Hono();
+    app2.post('/', bodyLimit({ maxSize: 100 }), async (c) => c.text(await c.req.text()));
+    const result = await callApp(validator(fromHono(app2)), { REQUEST_METHOD: 'POST' }, { body: 'small enough' });
+    expect(result.text).toBe('small enough');
+    const big = await callApp(validator(fromHono(app2)), { REQUEST_METHOD: 'POST' }, { body: 'x'.repeat(101) });
+    expect(big.statusCode).toBe(413);
+  });
+
+  test('c.req.raw.clone() and parseBody()', async () => {
+    const app2 = new Hono();
+    app2.post('/', async (c) => {
+      const copy = await c.req.raw.clone().text();
+      const form = await c.req.parseBody();
+      return c.json({ copy, form });
+    });
+    const result = await callApp(
+      validator(fromHono(app2)),
+      { REQUEST_METHOD: 'POST' },
+      { body: 'a=1&b=2', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+    );
+    expect(JSON.parse(result.text)).toEqual({ copy: 'a=1&b=2', form: { a: '1', b: '2' } });
+  });
+
+  test('c.body() with bytes', async () => {
+    const app2 = new Hono();
+    app2.get('/', (c) => c.body(new Uint8Array([1, 2, 3]), 200, { 'Content-Type': 'application/octet-stream' }));
+    const result = await callApp(validator(fromHono(app2)));
+    expect([...result.body]).toEqual([1, 2, 3]);
+    expect(valuesOf(result.headers, 'content-length')).toEqual(['3']);
+  });
+});
+
 describe('fromHono over a socket', () => {
   test('the same answers through the gateway server', async () => {
     const server = await serve(app, { host: '127.0.0.1', port: 0 });

@@ -4,6 +4,9 @@
 import { isIP } from 'node:net';
 import type { App, Environ } from '@gateway-interop/gateway';
 import { fetchBridge } from './_fetch/bridge.ts';
+import type { BridgeOptions } from './_fetch/bridge.ts';
+
+export type { BridgeOptions as FromHonoOptions } from './_fetch/bridge.ts';
 
 /**
  * What a Hono app sees as `c.env` under the gateway. `environ` is the whole request as the server
@@ -30,13 +33,19 @@ export interface HonoLike {
   fetch: (request: Request, env: GatewayBindings) => Response | Promise<Response>;
 }
 
-/** `app` as a gateway callable. Its errors go to its own `onError` (default: a plain 500). */
-export function fromHono(app: HonoLike): App {
-  return fetchBridge((request, environ) => app.fetch(request, bindingsOf(environ)));
+/**
+ * `app` as a gateway callable. Its errors go to its own `onError` (default: a plain 500).
+ *
+ * The Request Hono sees is a facade that builds undici's Request only if the app needs it, and
+ * while the app runs synchronously `Response` is a light one that keeps its body as given, so a
+ * `c.text()` answer goes out with no stream in between (see _fetch/lazy-request.ts and
+ * _fetch/light-response.ts). `{ lightResponses: false }` keeps undici's Response throughout.
+ */
+export function fromHono(app: HonoLike, options: BridgeOptions = {}): App {
+  return fetchBridge((request, environ) => app.fetch(request, bindingsOf(environ)), options);
 }
 
 function bindingsOf(environ: Environ): GatewayBindings {
-  const family = isIP(environ.REMOTE_ADDR);
   const port = Number.parseInt(environ.REMOTE_PORT, 10);
   return {
     environ,
@@ -44,8 +53,21 @@ function bindingsOf(environ: Environ): GatewayBindings {
       socket: {
         remoteAddress: environ.REMOTE_ADDR,
         remotePort: Number.isNaN(port) ? undefined : port,
-        remoteFamily: family === 4 ? 'IPv4' : family === 6 ? 'IPv6' : undefined,
+        remoteFamily: familyOf(environ.REMOTE_ADDR),
       },
     },
   };
+}
+
+/** The last address looked at and its family: one client sends many requests (isIP is ~0.1 µs). */
+let lastAddress = '';
+let lastFamily: 'IPv4' | 'IPv6' | undefined;
+
+function familyOf(address: string): 'IPv4' | 'IPv6' | undefined {
+  if (address !== lastAddress) {
+    const family = isIP(address);
+    lastFamily = family === 4 ? 'IPv4' : family === 6 ? 'IPv6' : undefined;
+    lastAddress = address;
+  }
+  return lastFamily;
 }

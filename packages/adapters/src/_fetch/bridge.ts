@@ -1,49 +1,131 @@
 // The fetch bridge: turns anything that answers a `Request` with a `Response` into a gateway
-// callable. Three steps, one module each: environ → Request (to-request.ts), the handler, then
-// Response → startResponse + a body streamed straight from `response.body` (this file).
+// callable. Three steps: environ → Request (lazy-request.ts, a facade; to-request.ts builds the
+// real one when needed), the handler, then Response → startResponse + a body (this file).
+//
+// The common answer takes no promise at all: a handler that answers synchronously with a body
+// held in memory gets an array body back from the callable, which the server writes in one go.
+// That is why the callable below is not an `async` function. What it buys, apps/app-hono GET
+// /hello under the gateway with 10-deep pipelining (autocannon -c 100 -p 10, server on one core):
+// 155–160k requests per CPU-second against 90k for the same code as an async callable; without
+// pipelining the two are even.
 import type { App, Body, Environ, StartResponse } from '@gateway-interop/gateway';
 import { iterateReader } from './body-iterator.ts';
+import { lazyRequest } from './lazy-request.ts';
+import { LightResponse, withLightResponses } from './light-response.ts';
 import { byteLength, readAhead } from './read-ahead.ts';
-import { headerListOf, statusLine } from './response-head.ts';
-import { toRequest } from './to-request.ts';
+import { bufferedBody } from './response-source.ts';
+import { headerListOf, lightHeaderList, statusLine } from './response-head.ts';
 
 /** Answers one request; `environ` is there for adapters that pass server details along. */
 export type Respond = (request: Request, environ: Environ) => Response | Promise<Response>;
 
-/** A gateway callable that serves `respond`. Errors it throws reach the server (rule 5.1). */
-export function fetchBridge(respond: Respond): App {
-  return async (environ, startResponse) => {
-    const response = await respond(toRequest(environ), environ);
-    return sendResponse(response, environ, startResponse);
+export interface BridgeOptions {
+  /**
+   * Let the handler's synchronous part build light responses (light-response.ts): `Response` is
+   * swapped for the duration of the call. Default true; false keeps undici's Response throughout.
+   */
+  lightResponses?: boolean;
+}
+
+/**
+ * A gateway callable that serves `respond`. Errors it throws reach the server (rule 5.1): thrown
+ * synchronously if the handler throws synchronously, else as a rejection.
+ */
+export function fetchBridge(respond: Respond, options: BridgeOptions = {}): App {
+  const light = options.lightResponses ?? true;
+  return (environ, startResponse) => {
+    const request = lazyRequest(environ);
+    const response = light
+      ? withLightResponses(respond, request, environ)
+      : respond(request, environ);
+    return isPromise(response)
+      ? finish(response, environ, startResponse)
+      : sendResponse(response, environ, startResponse);
   };
+}
+
+/**
+ * A body as bytes, encoded here rather than by the server: `Buffer.from` takes a small string from
+ * Node's pool, about 0.2 µs cheaper than measuring it and letting the server encode it.
+ */
+function bytesOf<T extends string | Uint8Array | null>(body: T): Exclude<T, string> | Buffer {
+  return (typeof body === 'string' ? Buffer.from(body) : body) as Exclude<T, string> | Buffer;
+}
+
+function isPromise(value: Response | Promise<Response>): value is Promise<Response> {
+  return typeof (value as Partial<Promise<Response>>).then === 'function';
+}
+
+async function finish(
+  response: Promise<Response>,
+  environ: Environ,
+  startResponse: StartResponse,
+): Promise<Body> {
+  return sendResponse(await response, environ, startResponse);
 }
 
 /**
  * Starts the gateway response from `response` and returns its body. Content-Length is added when
  * the body's size is known without waiting, as @hono/node-server does (see read-ahead.ts), so
  * the header is there whichever server runs the app; otherwise the server frames the stream.
+ * A body held in memory comes back as an array, synchronously.
  */
-export async function sendResponse(
+export function sendResponse(
   response: Response,
   environ: Environ,
   startResponse: StartResponse,
-): Promise<Body> {
+): Body | Promise<Body> {
+  const head = environ.REQUEST_METHOD === 'HEAD';
+  const parts = LightResponse.partsOf(response);
+  if (parts !== undefined) {
+    const body = head ? null : bytesOf(parts.body);
+    const headers = lightHeaderList(parts, body);
+    // Declared chunked framing means "stream it": the general path below does that.
+    if (headers !== undefined) {
+      startResponse(statusLine(parts.status, parts.statusText), headers);
+      return body === null || body.byteLength === 0 ? [] : [body];
+    }
+  }
+
   const status = statusLine(response.status, response.statusText);
   const headers = headerListOf(response.headers);
   const lengthKnown = response.headers.has('content-length');
+  const stream = response.body;
 
-  if (response.body === null || environ.REQUEST_METHOD === 'HEAD') {
+  if (stream === null || head) {
     // A HEAD answer never carries the body, so stop whatever would have produced it. An empty
     // array is a body of known length: the server frames it itself (rule 6.1).
-    response.body?.cancel().catch(() => {});
+    stream?.cancel().catch(() => {});
     startResponse(status, headers);
     return [];
   }
 
-  const reader = response.body.getReader();
   // A handler that declares chunked framing (Hono's streamText does) wants its bytes out as soon
   // as they exist; @hono/node-server skips the read-ahead for it too.
   const streaming = lengthKnown || response.headers.has('transfer-encoding');
+  if (!streaming) {
+    const buffered = bufferedBody(response);
+    if (buffered !== undefined) {
+      const bytes = bytesOf(buffered);
+      headers.push(['content-length', String(bytes.byteLength)]);
+      startResponse(status, headers);
+      return bytes.byteLength === 0 ? [] : [bytes];
+    }
+  }
+  return streamResponse(stream, streaming, lengthKnown, status, headers, environ, startResponse);
+}
+
+/** The general case: a body read from the response's stream, ahead if it may be short. */
+async function streamResponse(
+  stream: ReadableStream<Uint8Array>,
+  streaming: boolean,
+  lengthKnown: boolean,
+  status: string,
+  headers: ReturnType<typeof headerListOf>,
+  environ: Environ,
+  startResponse: StartResponse,
+): Promise<Body> {
+  const reader = stream.getReader();
   const ahead = streaming ? { chunks: [], done: false } : await readAhead(reader);
   if (ahead.done) {
     if (!lengthKnown) headers.push(['content-length', String(byteLength(ahead.chunks))]);

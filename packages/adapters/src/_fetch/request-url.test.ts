@@ -2,7 +2,7 @@
 // Host checked.
 import { makeEnviron } from '@gateway-interop/gateway/testing';
 import { describe, expect, test } from 'vitest';
-import { encodePath, requestUrl } from './request-url.ts';
+import { encodePath, requestUrl, serializedRequestUrl } from './request-url.ts';
 
 describe('requestUrl', () => {
   test('uses scheme, Host and the raw request-target', () => {
@@ -43,7 +43,11 @@ describe('requestUrl', () => {
   });
 
   test('absolute-form targets use PATH_INFO and QUERY_STRING', () => {
-    const environ = makeEnviron({ PATH_INFO: '/p', QUERY_STRING: 'q', REQUEST_URI: 'http://h/p?q' });
+    const environ = makeEnviron({
+      PATH_INFO: '/p',
+      QUERY_STRING: 'q',
+      REQUEST_URI: 'http://h/p?q',
+    });
     expect(requestUrl(environ)).toBe('http://localhost/p?q');
   });
 
@@ -69,5 +73,97 @@ describe('encodePath', () => {
     expect(encodePath("/a-b_c.d~e!$&'()*+,;=:@/")).toBe("/a-b_c.d~e!$&'()*+,;=:@/");
     expect(encodePath('/ü ?#%')).toBe('/%C3%BC%20%3F%23%25');
     expect(encodePath('*')).toBe('/*');
+  });
+});
+
+describe('serializedRequestUrl', () => {
+  /** What `new Request(requestUrl(environ)).url` says, or 'throws'. */
+  function viaRequest(environ: ReturnType<typeof makeEnviron>): string {
+    try {
+      return new Request(requestUrl(environ)).url;
+    } catch {
+      return 'throws';
+    }
+  }
+
+  function viaShortcut(environ: ReturnType<typeof makeEnviron>): string {
+    try {
+      return serializedRequestUrl(environ);
+    } catch {
+      return 'throws';
+    }
+  }
+
+  test('agrees with new Request(url).url on every printable character, in path and query', () => {
+    const hosts = [
+      'localhost',
+      'localhost:80',
+      'localhost:443',
+      'localhost:8080',
+      'LocalHost',
+      'a_b',
+      '-a.b-',
+      'example.com.',
+      'foo.1',
+      'foo.0x1',
+      '127.0.0.1',
+      '127.1',
+      '0x7f.0.0.1',
+      '256.0.0.1',
+      '01.2.3.4',
+      '[::1]',
+      '[::1]:80',
+      'xn--nxasmq6b.com',
+      'xn--zz',
+      'a..b',
+      'host:0',
+      'host:65535',
+      'host:65536',
+      'host:080',
+      'é.com',
+    ];
+    const targets = [
+      '/',
+      '/hello',
+      '/a/./b',
+      '/a/../b',
+      '/%2e%2E/x',
+      '/a?x=/../',
+      '/.well-known',
+      '/a%20b?x=1',
+      '/x?',
+    ];
+    for (let code = 0x21; code < 0x7f; code++) {
+      const char = String.fromCharCode(code);
+      targets.push(`/p${char}q`, `/p?q${char}r`);
+    }
+    targets.push('/p\u00e9', '/p?\u00e9', '/p\x7f');
+    const disagreements: string[] = [];
+    for (const scheme of ['http', 'https'] as const) {
+      for (const host of hosts) {
+        for (const uri of targets) {
+          const environ = makeEnviron(
+            { REQUEST_URI: uri, PATH_INFO: uri.split('?')[0], 'gateway.url_scheme': scheme },
+            { headers: { Host: host } },
+          );
+          // Twice: the second call takes the remembered-Host path.
+          for (let i = 0; i < 2; i++) {
+            const [expected, got] = [viaRequest(environ), viaShortcut(environ)];
+            if (expected !== got)
+              disagreements.push(`${scheme} ${host} ${uri}: ${expected} ≠ ${got}`);
+          }
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  test('under a mount, the same URL requestUrl makes, serialized', () => {
+    const environ = makeEnviron({
+      SCRIPT_NAME: '/m',
+      PATH_INFO: '/a/../b',
+      REQUEST_URI: '/m/a/../b',
+    });
+    expect(serializedRequestUrl(environ)).toBe(new URL(requestUrl(environ)).href);
   });
 });

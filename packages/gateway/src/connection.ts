@@ -73,6 +73,8 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   private out: Uint8Array[] = [];
   private outBytes = 0;
   private drained: (() => void) | null = null;
+  /** When the packet being parsed arrived: see now(). */
+  private parseTime = 0;
   phase = IDLE;
   deadline: number;
 
@@ -115,11 +117,12 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
 
   private parse(buf: Buffer, pos: number): void {
     this.inParse = true;
+    this.parseTime = Date.now();
     try {
       while (pos < buf.length && this.phase !== CLOSING) {
         if (this.phase === IDLE) {
           this.phase = HEAD;
-          this.deadline = Date.now() + this.settings.headersTimeoutMs;
+          this.deadline = this.parseTime + this.settings.headersTimeoutMs;
         }
         pos = this.parser.execute(buf, pos);
         if (!this.parser.complete) break;
@@ -146,7 +149,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     this.body = null;
     this.continueSent = false;
     this.phase = IDLE;
-    this.deadline = Date.now() + this.settings.keepAliveTimeoutMs;
+    this.deadline = this.now() + this.settings.keepAliveTimeoutMs;
   }
 
   /** Picks up pipelined bytes held while a response was in flight. */
@@ -173,7 +176,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
       this.body = new RequestBody(this);
       input = this.body;
       this.phase = BODY;
-      this.deadline = Date.now() + this.settings.bodyTimeoutMs;
+      this.deadline = this.now() + this.settings.bodyTimeoutMs;
     } else {
       this.phase = APP;
     }
@@ -198,7 +201,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   }
 
   onBody(chunk: Buffer): void {
-    this.deadline = Date.now() + this.settings.bodyTimeoutMs;
+    this.deadline = this.now() + this.settings.bodyTimeoutMs;
     this.body?.push(chunk);
   }
 
@@ -228,6 +231,15 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   }
 
   // --- the response (ResponseSink) ------------------------------------------------------------
+
+  /**
+   * The time for deadlines and the Date field. While a packet is parsed it is the packet's
+   * arrival, read once: a keep-alive request otherwise reads the clock four times (head deadline,
+   * Date, keep-alive deadline twice), and each Date.now() costs about 40 ns.
+   */
+  now(): number {
+    return this.inParse ? this.parseTime : Date.now();
+  }
 
   send(data: Uint8Array | string): Promise<void> | null {
     if (this.inParse && this.outBytes + data.length <= BATCH_BYTES) {
@@ -283,7 +295,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
       this.phase = BODY;
     } else {
       this.phase = IDLE;
-      this.deadline = Date.now() + this.settings.keepAliveTimeoutMs;
+      this.deadline = this.now() + this.settings.keepAliveTimeoutMs;
     }
     // Called from inside parse() when the app answered at once: parse()'s loop goes on by itself.
     if (!this.inParse) this.resumeParsing();
@@ -329,7 +341,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   private sendError(error: HttpError): void {
     const text = `${error.statusLine}: ${error.message}\n`;
     const head =
-      `HTTP/1.1 ${error.statusLine}\r\nDate: ${httpDate()}\r\n${this.settings.serverLine}` +
+      `HTTP/1.1 ${error.statusLine}\r\nDate: ${httpDate(this.now())}\r\n${this.settings.serverLine}` +
       `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n`;
     this.settings.trace?.('>', head);
     this.send(head + text);
@@ -343,7 +355,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   shutdown(): void {
     if (this.phase === CLOSING || this.closed) return;
     this.phase = CLOSING;
-    this.deadline = Date.now() + this.settings.keepAliveTimeoutMs;
+    this.deadline = this.now() + this.settings.keepAliveTimeoutMs;
     this.stash = null;
     this.body?.discard();
     if (this.readPaused) this.resumeReading();

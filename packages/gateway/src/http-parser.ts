@@ -73,6 +73,14 @@ export class RequestParser {
   private hosts = 0;
   private transferEncoding: string | null = null;
   private connectionOptions = 0;
+  /**
+   * The previous request's head on this connection. A keep-alive client repeats most of its
+   * head byte for byte (same target, same Host, same User-Agent…), so each field is compared
+   * with the one at the same place last time and its string reused when the bytes match: a
+   * byte comparison costs less than making a string (about 0.1 µs each), and a reused name
+   * needs no lookup of its meaning.
+   */
+  private previous: RequestHead | null = null;
 
   /** The request line limit, never more than the head limit allows (so 414 and 431 cannot swap). */
   private readonly maxLine: number;
@@ -223,12 +231,24 @@ export class RequestParser {
     while (i < end && TOKEN[buf[i]!] === 1) i++;
     if (i === start || buf[i] !== SP) throw badRequest('malformed method in request line');
     const method = methodName(buf, start, i);
+    const previous = this.previous;
+    let target: string | null = null;
     let j = i + 1;
-    while (j < end && TARGET[buf[j]!] === 1) j++;
-    if (j === i + 1 || buf[j] !== SP) throw badRequest('malformed request target');
-    // CONNECT's authority-form is refused later with 501, so its target is not checked here.
-    if (buf[i + 1] !== SLASH && method !== 'CONNECT') checkTargetForm(buf, i + 1, j);
-    const target = latin1(buf, i + 1, j);
+    if (previous !== null) {
+      // The same target as last time was checked then: only its end needs finding.
+      const known = previous.target;
+      if (buf[j + known.length] === SP && sameBytes(buf, j, j + known.length, known)) {
+        target = known;
+        j += known.length;
+      }
+    }
+    if (target === null) {
+      while (j < end && TARGET[buf[j]!] === 1) j++;
+      if (j === i + 1 || buf[j] !== SP) throw badRequest('malformed request target');
+      // CONNECT's authority-form is refused later with 501, so its target is not checked here.
+      if (buf[i + 1] !== SLASH && method !== 'CONNECT') checkTargetForm(buf, i + 1, j);
+      target = latin1(buf, i + 1, j);
+    }
     const minor = httpVersion(buf, j + 1, end);
     this.head = {
       method,
@@ -243,22 +263,43 @@ export class RequestParser {
   }
 
   private field(head: RequestHead, buf: Buffer, start: number, end: number): void {
+    const index = head.names.length;
+    const previous = this.previous !== null && index < this.previous.names.length ? this.previous : null;
+    let name: string | null = null;
+    let meaning: HeaderName | null = null;
     let i = start;
-    while (i < end && TOKEN[buf[i]!] === 1) i++;
-    // A space before the colon, or a line starting with whitespace (obs-fold), is refused
-    // outright: RFC 9112 §5.1 and §5.2.
-    if (i === start || buf[i] !== COLON) throw badRequest('malformed header field name');
-    if (head.names.length >= this.limits.maxHeaders) throw new HttpError(431, 'too many header fields');
+    if (previous !== null) {
+      const known = previous.rawHeaders[2 * index]!;
+      if (buf[start + known.length] === COLON && sameBytes(buf, start, start + known.length, known)) {
+        name = known;
+        meaning = previous.names[index]!;
+        i = start + known.length;
+      }
+    }
+    if (name === null) {
+      while (i < end && TOKEN[buf[i]!] === 1) i++;
+      // A space before the colon, or a line starting with whitespace (obs-fold), is refused
+      // outright: RFC 9112 §5.1 and §5.2.
+      if (i === start || buf[i] !== COLON) throw badRequest('malformed header field name');
+    }
+    if (index >= this.limits.maxHeaders) throw new HttpError(431, 'too many header fields');
     let v = i + 1;
     while (v < end && (buf[v] === SP || buf[v] === HTAB)) v++;
     let e = end;
     while (e > v && (buf[e - 1] === SP || buf[e - 1] === HTAB)) e--;
-    for (let k = v; k < e; k++) {
-      if (FIELD_VALUE[buf[k]!] !== 1) throw badRequest('control character in a header field value');
+    let value: string | null = null;
+    if (previous !== null) {
+      const known = previous.rawHeaders[2 * index + 1]!;
+      if (sameBytes(buf, v, e, known)) value = known; // bytes that passed the check below last time
     }
-    const name = latin1(buf, start, i);
-    const value = latin1(buf, v, e);
-    const meaning = H.headerName(name);
+    if (value === null) {
+      for (let k = v; k < e; k++) {
+        if (FIELD_VALUE[buf[k]!] !== 1) throw badRequest('control character in a header field value');
+      }
+      value = latin1(buf, v, e);
+    }
+    name ??= latin1(buf, start, i);
+    meaning ??= H.headerName(name);
     head.rawHeaders.push(name, value);
     head.names.push(meaning);
     switch (meaning.kind) {
@@ -298,6 +339,7 @@ export class RequestParser {
     // anywhere wins, whatever the order of the options.
     const options = this.connectionOptions;
     head.keepAlive = (options & OPT_CLOSE) === 0 && (head.minor === 1 || (options & OPT_KEEP_ALIVE) !== 0);
+    this.previous = head;
     if (this.transferEncoding !== null) {
       this.checkTransferEncoding(head, this.transferEncoding);
       head.contentLength = -2;
@@ -338,6 +380,13 @@ export class RequestParser {
       throw new HttpError(501, 'transfer codings other than chunked are not supported');
     }
   }
+}
+
+/** Whether `buf[start..end]` holds exactly the latin-1 string `s`. */
+function sameBytes(buf: Buffer, start: number, end: number, s: string): boolean {
+  if (end - start !== s.length) return false;
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) !== buf[start + k]) return false;
+  return true;
 }
 
 function isTokenString(s: string): boolean {

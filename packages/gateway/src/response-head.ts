@@ -104,8 +104,8 @@ export function serializeFields(headers: HeaderList, facts: HeadFacts): string {
 }
 
 /** `Date` and `Server` lines for whichever of the two the app did not send (rule 6.2). */
-export function serverFields(facts: HeadFacts, serverLine: string): string {
-  let out = facts.hasDate ? '' : 'Date: ' + httpDate() + '\r\n';
+export function serverFields(facts: HeadFacts, serverLine: string, now: number): string {
+  let out = facts.hasDate ? '' : 'Date: ' + httpDate(now) + '\r\n';
   if (!facts.hasServer) out += serverLine;
   return out;
 }

@@ -2,6 +2,7 @@
 // status and headers until the first non-empty chunk (rule 3.7), chooses the framing (rule 6.1),
 // writes each chunk before asking for the next and waits for the socket to drain (rule 4.3), and
 // turns app errors into a 500 or, once bytes are out, into a closed connection (rule 5.1).
+import { writeLatin1 } from './_chars.ts';
 import { AppError, serializeFields, serverFields, statusCode } from './response-head.ts';
 import type { HeadFacts } from './response-head.ts';
 import type { HeaderList, StartResponse, Write } from './types.ts';
@@ -20,6 +21,8 @@ export interface ResponseSink {
   /** Whether the connection can carry another request after this one (request body state, shutdown). */
   canKeepAlive(): boolean;
   traceResponse(head: string): void;
+  /** The current time in ms, for the Date field. */
+  now(): number;
   readonly serverLine: string;
 }
 
@@ -212,7 +215,7 @@ export class ResponseWriter {
     if (!this.keepAlive) framing += this.minor === 1 ? 'Connection: close\r\n' : '';
     else if (this.minor === 0) framing += 'Connection: keep-alive\r\n';
     const head =
-      'HTTP/1.1 ' + this.status + '\r\n' + fields + serverFields(facts, this.sink.serverLine) + framing + '\r\n';
+      'HTTP/1.1 ' + this.status + '\r\n' + fields + serverFields(facts, this.sink.serverLine, this.sink.now()) + framing + '\r\n';
     this.headersSent = true;
     this.sink.traceResponse(head);
     if (first === null || first.length === 0 || this.framing === NO_BODY) {
@@ -236,7 +239,7 @@ export class ResponseWriter {
     if (head === null) wait = this.sink.send(fits);
     else {
       const out = Buffer.allocUnsafe(head.length + fits.length);
-      out.write(head, 0, 'latin1');
+      writeLatin1(out, head, 0);
       out.set(fits, head.length);
       wait = this.sink.send(out);
     }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/errors.ts';
 import { RequestParser } from '../../src/http-parser.ts';
 import type { ParserLimits } from '../../src/http-parser.ts';
-import { group, groupBytes, packets } from './_requests.ts';
+import { group, groupBytes, mutation, packets, serialize, validMessage, wireBytes } from './_requests.ts';
 
 const DEFAULT_LIMITS: ParserLimits = { maxRequestLineBytes: 8192, maxHeaderBytes: 16384, maxHeaders: 100, maxBodyBytes: 1 << 30 };
 const SMALL_LIMITS: ParserLimits = { maxRequestLineBytes: 40, maxHeaderBytes: 160, maxHeaders: 5, maxBodyBytes: 30 };
@@ -58,5 +58,37 @@ describe('parser: packet boundaries change nothing', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+});
+
+// The parser reuses the strings of the previous request on a connection when the bytes match
+// (http-parser.ts, `previous`), and skips the checks those bytes already passed. So a request
+// that is the previous one with a small change (a byte, a header, a line ending) is the case to
+// try: it must read exactly as it does on a fresh connection, errors included.
+describe('parser: what came before on the connection changes nothing', () => {
+  /** The events of `second` read on the connection right after `first`. */
+  const afterFirst = (first: Buffer, second: Buffer, cuts: readonly number[]): string[] =>
+    events([first, ...packets(second, cuts)], DEFAULT_LIMITS).slice(2); // minus the first's head and completion
+
+  it('the same request again, and the same request changed', () => {
+    fc.assert(
+      fc.property(validMessage, fc.option(mutation, { freq: 5, nil: null }), fc.array(fc.nat(), { maxLength: 4 }), (m, change, cuts) => {
+        const wire = serialize(m);
+        const first = Buffer.from(wireBytes(wire), 'latin1');
+        const second = Buffer.from(change === null ? wireBytes(wire) : change.apply(wire), 'latin1');
+        expect(events([first], DEFAULT_LIMITS)).toHaveLength(2); // the first is valid and complete
+        expect(afterFirst(first, second, cuts)).toEqual(events([second], DEFAULT_LIMITS));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a field that only grows or shrinks at its end is read as sent', () => {
+    const first = Buffer.from('GET /a HTTP/1.1\r\nHost: a\r\nX-Id: 12\r\n\r\n', 'latin1');
+    const second = Buffer.from('GET /ab HTTP/1.1\r\nHost: ab\r\nX-Idx: 1\r\n\r\n', 'latin1');
+    expect(afterFirst(first, second, [])).toEqual([
+      `head ${JSON.stringify(['GET', '/ab', 1, ['Host', 'ab', 'X-Idx', '1'], -1, true, false])}`,
+      'complete ',
+    ]);
   });
 });

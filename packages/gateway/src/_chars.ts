@@ -103,6 +103,13 @@ export function latin1(buf: Buffer, start: number, end: number): string {
   return (buf as unknown as Latin1Slicer).latin1Slice(start, end);
 }
 
+const latin1Slice = (Buffer.prototype as unknown as Latin1Slicer).latin1Slice;
+
+/** Bytes of any Uint8Array (a Buffer or not) as a latin-1 string, one character per byte. */
+export function bytesToLatin1(bytes: Uint8Array): string {
+  return latin1Slice.call(bytes, 0, bytes.length);
+}
+
 /**
  * Writes a latin-1 string into `buf` at `offset`. Buffer#latin1Write is what
  * `write(text, offset, 'latin1')` ends in; the wrapper's argument and encoding checks cost about

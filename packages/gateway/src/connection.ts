@@ -70,7 +70,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   private readPaused = false;
   private drain: Promise<void> | null = null;
   /** Output gathered during parse(), written once at its end. */
-  private out: Uint8Array[] = [];
+  private out: Array<Uint8Array | string> = [];
   private outBytes = 0;
   private drained: (() => void) | null = null;
   /** When the packet being parsed arrived: see now(). */
@@ -245,7 +245,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     if (this.inParse && this.outBytes + data.length <= BATCH_BYTES) {
       // Small answers made while one packet is parsed (pipelining) leave in one write, not one
       // each: a single buffer costs the socket far less than a writev of many (see flush()).
-      this.out.push(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+      this.out.push(data);
       this.outBytes += data.length;
       return null;
     }
@@ -256,13 +256,28 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     return this.drain;
   }
 
-  /** Writes what parse() gathered. */
+  /** Writes what parse() gathered. Strings are latin-1, and are joined as a string when all are. */
   private flush(): void {
     const out = this.out;
     if (out.length === 0) return;
     this.out = [];
     this.outBytes = 0;
-    this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+    if (out.length === 1) {
+      const only = out[0]!;
+      if (typeof only === 'string') this.socket.write(only, 'latin1');
+      else this.socket.write(only);
+      return;
+    }
+    let text = '';
+    for (let i = 0; i < out.length; i++) {
+      const part = out[i]!;
+      if (typeof part !== 'string') {
+        this.socket.write(Buffer.concat(out.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p))));
+        return;
+      }
+      text += part;
+    }
+    this.socket.write(text, 'latin1');
   }
 
   cork(): void {

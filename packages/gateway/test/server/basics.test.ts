@@ -281,6 +281,34 @@ describe('connections (rule 6.4)', () => {
     client.close();
   });
 
+  it('sends every body byte as given, small or large, pipelined or not', async () => {
+    // Small bodies leave with their head as one latin-1 string, larger ones as a Buffer
+    // (response-writer.ts, SMALL_BODY): bytes 0x80-0xff and UTF-8 text must come through both.
+    const every = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const bodies: Record<string, Uint8Array | string> = {
+      '/every': every,
+      '/text': 'h\u00e9llo \u2713 \u{1d11e}',
+      '/u8': new Uint8Array(every.subarray(120, 140)),
+      '/1023': Buffer.alloc(1023, 0xe9),
+      '/1024': Buffer.alloc(1024, 0xfe),
+      '/1025': Buffer.alloc(1025, 0x80),
+    };
+    const server = await start((environ, sr) => {
+      sr('200 OK', [['Content-Type', 'application/octet-stream']]);
+      return [bodies[environ.PATH_INFO]!];
+    });
+    const expected = Object.values(bodies).map((b) => Buffer.from(typeof b === 'string' ? Buffer.from(b) : b));
+    const client = await RawClient.connect(server.port);
+    await client.write(Object.keys(bodies).map((path) => request('GET', path)).join(''));
+    expect((await client.responses(6)).map((r) => r.body)).toEqual(expected);
+    for (const [i, path] of Object.keys(bodies).entries()) {
+      await client.write(request('GET', path));
+      const responses = await client.responses(7 + i);
+      expect(responses[6 + i]!.body).toEqual(expected[i]);
+    }
+    client.close();
+  });
+
   it('closes after Connection: close, and after HTTP/1.0 unless keep-alive', async () => {
     const server = await start(hello);
     const a = await RawClient.connect(server.port);

@@ -149,8 +149,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command.workers > 1 && isPrimary()) {
       await loadApp(command.appSpec); // fail here, once, rather than in every worker
-      runPrimary(command.workers, (line) => process.stderr.write(line + '\n'));
-      process.stdout.write(`gateway: ${command.workers} workers serving ${command.appSpec}\n`);
+      const { workers, appSpec } = command;
+      runPrimary(workers, (line) => process.stderr.write(line + '\n'), (url) => {
+        process.stdout.write(`gateway: ${workers} workers serving ${appSpec} on ${url}/ (Ctrl-C to stop)\n`);
+      });
       return 0;
     }
     const app = await loadApp(command.appSpec);

@@ -14,9 +14,19 @@ export function isPrimary(): boolean {
   return cluster.isPrimary;
 }
 
-/** Runs in the primary: forks `count` workers and supervises them until a signal. */
-export function runPrimary(count: number, log: (line: string) => void): void {
+/**
+ * Runs in the primary: forks `count` workers and supervises them until a signal. `listening` is
+ * called once, with the URL, when the first worker listens (they all share its port, also port 0).
+ */
+export function runPrimary(count: number, log: (line: string) => void, listening: (url: string) => void): void {
   let stopping = false;
+  let announced = false;
+  cluster.on('listening', (_worker, address) => {
+    if (announced) return;
+    announced = true;
+    const host = address.addressType === 6 ? `[${address.address}]` : address.address;
+    listening(`http://${host}:${address.port}`);
+  });
   const fork = (): void => {
     cluster.fork();
   };

@@ -89,4 +89,58 @@ describe('the gateway command', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
   });
+
+  describe('--workers', () => {
+    const pidApp = path.join(here, 'fixtures', 'pid-app.ts');
+    /** One request on a fresh connection, so node:cluster's round robin can pick another worker. */
+    const pidOf = async (url: string): Promise<number> => Number(await (await fetch(url, { headers: { connection: 'close' } })).text());
+    /** Asks until `count` different workers have answered (round robin makes that quick). */
+    async function workersAnswering(url: string, count: number): Promise<Set<number>> {
+      const pids = new Set<number>();
+      for (let i = 0; i < 50 && pids.size < count; i++) pids.add(await pidOf(url));
+      return pids;
+    }
+
+    it('keeps the pool at size when a worker dies, and drains a response in flight on SIGTERM', async () => {
+      const child = spawn(process.execPath, [bin, 'serve', `${pidApp}:app`, '--workers', '2', '--port', '0', '--quiet'], {
+        env: { ...process.env, PORT: '', HOST: '127.0.0.1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      try {
+        while (!/2 workers serving .* on (http:\/\/\S+)\//.test(stdout)) await once(child.stdout, 'data');
+        const url = /on (http:\/\/\S+)\//.exec(stdout)![1]!;
+        const first = await workersAnswering(url, 2);
+        expect(first.size).toBe(2);
+        expect(first.has(child.pid!)).toBe(false); // the primary only hands out connections
+
+        const [victim] = first;
+        process.kill(victim!, 'SIGKILL');
+        while (!stderr.includes(`worker ${victim} exited (SIGKILL); starting another`)) await once(child.stderr, 'data');
+        // The replacement answers beside the survivor: two workers again, the dead one not among them.
+        let now = new Set<number>();
+        for (let i = 0; i < 40 && now.size < 2; i++) {
+          now = await workersAnswering(url, 2);
+          if (now.size < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(now.size).toBe(2);
+        expect(now.has(victim!)).toBe(false);
+
+        // A response in flight when the primary is told to stop still completes, then everything exits 0.
+        const slow = fetch(`${url}/slow`).then(async (res) => [res.status, await res.text()] as const);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        child.kill('SIGTERM');
+        const [status, body] = await slow;
+        expect(status).toBe(200);
+        expect(now.has(Number(body))).toBe(true);
+        const [code] = await once(child, 'exit');
+        expect(code).toBe(0);
+        expect(stderr).toContain('gateway: draining workers');
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    }, 30_000);
+  });
 });

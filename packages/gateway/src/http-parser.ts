@@ -56,6 +56,8 @@ const OPT_KEEP_ALIVE = 2;
 
 /** A carry buffer larger than this is dropped between requests rather than kept on an idle connection. */
 const KEEP_CARRY_BYTES = 1024;
+/** The largest head kept for the repeat check (see `repeatBytes`). */
+const REPEAT_BYTES = 1024;
 
 export class RequestParser {
   private state = HEAD;
@@ -81,6 +83,21 @@ export class RequestParser {
    * needs no lookup of its meaning.
    */
   private previous: RequestHead | null = null;
+  /**
+   * The previous head's bytes, request line to blank line, kept only while a client sends the
+   * same head again and again (a poller, a load balancer's health check, a benchmark): a head
+   * that matches them byte for byte is the previous head again, which one memcmp tells, instead
+   * of reading it line by line (about 0.2 µs). Kept for heads up to REPEAT_BYTES without
+   * Transfer-Encoding, and dropped as soon as a head differs.
+   */
+  private repeatBytes: Buffer | null = null;
+  private repeatHosts = 0;
+  private repeatOptions = 0;
+  /** While a head is read: whether every part so far matched the previous head's. */
+  private repeating = false;
+  /** The buffer the head being read began in, and where; -1 once a line came through the carry. */
+  private headBuf: Buffer | null = null;
+  private headStart = -1;
 
   /** The request line limit, never more than the head limit allows (so 414 and 431 cannot swap). */
   private readonly maxLine: number;
@@ -143,6 +160,14 @@ export class RequestParser {
   }
 
   private readHead(buf: Buffer, pos: number): number {
+    const repeat = this.repeatBytes;
+    if (repeat !== null && this.head === null && this.carried === 0) {
+      const end = pos + repeat.length;
+      if (end <= buf.length && buf[end - 1] === LF && buf.compare(repeat, 0, repeat.length, pos, end) === 0) {
+        this.repeatHead();
+        return end;
+      }
+    }
     if (this.carried > 0) {
       // Finish the carried-over line with bytes from this packet, then carry on in `buf` itself.
       const lf = buf.indexOf(LF, pos);
@@ -156,6 +181,7 @@ export class RequestParser {
       this.carried = 0;
       // Field names and values are copied out as strings, so the carry buffer is free again after.
       this.line(this.carry!, 0, length - 1);
+      this.headStart = -1;
       pos = lf + 1;
       if (this.state !== HEAD) return pos;
     }
@@ -220,6 +246,7 @@ export class RequestParser {
       if (end === start) return;
       this.requestLine(buf, start, end);
     } else if (end === start) {
+      this.rememberHead(buf, lf + 1);
       this.endOfHead(this.head);
     } else {
       this.field(this.head, buf, start, end);
@@ -250,6 +277,9 @@ export class RequestParser {
       target = latin1(buf, i + 1, j);
     }
     const minor = httpVersion(buf, j + 1, end);
+    this.headBuf = buf;
+    this.headStart = start;
+    this.repeating = previous !== null && target === previous.target && method === previous.method && minor === previous.minor;
     this.head = {
       method,
       target,
@@ -298,6 +328,7 @@ export class RequestParser {
       }
       value = latin1(buf, v, e);
     }
+    if (this.repeating && (name === null || value !== previous!.rawHeaders[2 * index + 1])) this.repeating = false;
     name ??= latin1(buf, start, i);
     meaning ??= H.headerName(name);
     head.rawHeaders.push(name, value);
@@ -330,6 +361,47 @@ export class RequestParser {
         head.expectContinue = true;
         break;
     }
+  }
+
+  /** At the end of a head read line by line: keep its bytes if it repeats the previous head. */
+  private rememberHead(buf: Buffer, end: number): void {
+    const head = this.head!;
+    // The whole head must lie in this one buffer: a head cut across packets is not kept.
+    if (
+      this.repeating &&
+      this.headStart !== -1 &&
+      buf === this.headBuf &&
+      head.names.length === this.previous!.names.length &&
+      this.transferEncoding === null &&
+      end - this.headStart <= REPEAT_BYTES
+    ) {
+      this.repeatBytes = Buffer.from(buf.subarray(this.headStart, end));
+      this.repeatHosts = this.hosts;
+      this.repeatOptions = this.connectionOptions;
+    } else {
+      this.repeatBytes = null;
+    }
+    this.headBuf = null;
+  }
+
+  /** The previous head again, byte for byte (see `repeatBytes`): the same checks, without the reading. */
+  private repeatHead(): void {
+    const p = this.previous!;
+    const head: RequestHead = {
+      method: p.method,
+      target: p.target,
+      minor: p.minor,
+      rawHeaders: p.rawHeaders.slice(), // the app may change its copy
+      names: p.names,
+      contentLength: p.contentLength,
+      keepAlive: false,
+      expectContinue: p.expectContinue,
+    };
+    this.head = head;
+    this.hosts = this.repeatHosts;
+    this.connectionOptions = this.repeatOptions;
+    this.headBytes = this.repeatBytes!.length;
+    this.endOfHead(head);
   }
 
   private endOfHead(head: RequestHead): void {

@@ -131,7 +131,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ratios: summarizeRatios(samples, comparisons, settings.pipelining),
     memory,
     commands: Object.fromEntries(commands),
-    command: ['pnpm bench', ...argv.filter((a) => a !== '--')].join(' '),
+    command: ['npx pnpm bench', ...argv.filter((a) => a !== '--')].join(' '),
     elapsedS: (Date.now() - started) / 1000,
   };
   const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');

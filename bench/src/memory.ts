@@ -72,7 +72,7 @@ async function main(argv: readonly string[]): Promise<number> {
   progress.stop();
 
   const command = [
-    'pnpm --filter @gateway-interop/bench memory',
+    'npx pnpm --filter @gateway-interop/bench memory',
     ...argv.filter((a) => a !== '--'),
   ].join(' ');
   const lines = [`Command: ${command}`, '', renderMemoryTable(reports), ''];

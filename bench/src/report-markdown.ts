@@ -64,7 +64,7 @@ function memorySection(memory: readonly MemoryReport[]): string[] {
     'Goal: ≤ 10 KiB RSS per idle keep-alive connection at 10,000 connections; memory back near its starting point once they are released; no RSS growth beyond noise over a million keep-alive requests. ' +
       'RSS per connection is (RSS held − RSS before) / connections held, each a single reading after a pause; V8 gives memory back lazily, so single readings carry a few MiB of noise.',
     '',
-    'Run on its own: `pnpm --filter @gateway-interop/bench memory` (options: `--connections N --requests N --target gateway-bare,node-http`).',
+    'Run on its own: `npx pnpm --filter @gateway-interop/bench memory` (options: `--connections N --requests N --target gateway-bare,node-http`).',
     '',
   ];
   for (const m of memory) {

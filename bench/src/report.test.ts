@@ -69,7 +69,7 @@ const report: BenchReport = {
   ],
   memory: [],
   commands: {},
-  command: 'pnpm bench --quick',
+  command: 'npx pnpm bench --quick',
   elapsedS: 90,
 };
 
@@ -92,7 +92,7 @@ describe('markdown report', () => {
   it('says it is a quick run, gives the command, the verdict and links the chart', () => {
     const md = renderMarkdown(report);
     expect(md).toContain('**quick** run');
-    expect(md).toContain('`pnpm bench --quick`');
+    expect(md).toContain('`npx pnpm bench --quick`');
     expect(md).toContain('| gateway+bare / node:http | none | **1.22×** | ≥ 1.20× | ✅ | 1.01× |');
     expect(md).toContain('![Requests per server CPU-second](chart.svg)');
   });

@@ -1,5 +1,6 @@
 // Number formatting shared by the terminal table, the markdown report and the chart, so the
 // same figure reads the same everywhere.
+import type { MemoryReport } from './types.ts';
 
 /** 12345.6 -> "12,346". */
 export function formatInt(value: number): string {
@@ -54,4 +55,23 @@ export function alignColumns(
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/**
+ * A memory result as the cells both reports show: server, idle connections, RSS before, held,
+ * per connection, after release, keep-alive requests, RSS before → after them.
+ */
+export function memoryCells(m: MemoryReport): string[] {
+  const first = m.rssCheckpoints[0];
+  const last = m.rssCheckpoints[m.rssCheckpoints.length - 1];
+  return [
+    m.label,
+    formatInt(m.connections - m.failedConnections),
+    formatBytes(m.baselineRssBytes),
+    formatBytes(m.heldRssBytes),
+    formatBytes(m.perConnectionBytes),
+    formatBytes(m.releasedRssBytes),
+    formatInt(m.requests),
+    first && last ? `${formatBytes(first.rssBytes)} → ${formatBytes(last.rssBytes)}` : '—',
+  ];
 }

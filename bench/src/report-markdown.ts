@@ -8,6 +8,7 @@ import {
   formatMs,
   formatRatio,
   formatSeconds,
+  memoryCells,
 } from './format.ts';
 import type { BenchReport, MemoryReport } from './types.ts';
 
@@ -28,19 +29,9 @@ export function markdownTable(
 function memorySection(memory: readonly MemoryReport[]): string[] {
   if (memory.length === 0) return [];
   const rows = memory.map((m) => {
-    const first = m.rssCheckpoints[0];
-    const last = m.rssCheckpoints[m.rssCheckpoints.length - 1];
-    return [
-      m.label,
-      formatInt(m.connections - m.failedConnections),
-      formatBytes(m.baselineRssBytes),
-      formatBytes(m.heldRssBytes),
-      `**${formatBytes(m.perConnectionBytes)}**`,
-      formatBytes(m.releasedRssBytes),
-      formatInt(m.requests),
-      first && last ? `${formatBytes(first.rssBytes)} → ${formatBytes(last.rssBytes)}` : '—',
-      formatInt(m.requestErrors + m.failedConnections),
-    ];
+    const cells = memoryCells(m);
+    cells[4] = `**${cells[4]}**`; // RSS per connection, the figure with a goal
+    return [...cells, formatInt(m.requestErrors + m.failedConnections)];
   });
   const lines = [
     '## Memory',

@@ -4,6 +4,7 @@ import {
   alignColumns,
   formatBytes,
   formatInt,
+  memoryCells,
   formatMs,
   formatRatio,
   formatSeconds,
@@ -68,20 +69,7 @@ export function renderMemoryTable(memory: readonly MemoryReport[]): string {
     'requests',
     'RSS before → after',
   ];
-  const rows = memory.map((m) => {
-    const first = m.rssCheckpoints[0];
-    const last = m.rssCheckpoints[m.rssCheckpoints.length - 1];
-    return [
-      m.label,
-      formatInt(m.connections - m.failedConnections),
-      formatBytes(m.baselineRssBytes),
-      formatBytes(m.heldRssBytes),
-      formatBytes(m.perConnectionBytes),
-      formatBytes(m.releasedRssBytes),
-      formatInt(m.requests),
-      first && last ? `${formatBytes(first.rssBytes)} → ${formatBytes(last.rssBytes)}` : '—',
-    ];
-  });
+  const rows = memory.map(memoryCells);
   return alignColumns(header, rows, [false, true, true, true, true, true, true, true]);
 }
 

@@ -5,7 +5,6 @@
 // same order from one request to the next, so a small function that writes that literal is made
 // the first time a sequence is seen (`new Function`, from key names that are HTTP tokens, quoted
 // with JSON.stringify), kept, and used for every later request with the same sequence.
-import { COOKIE } from './header-names.ts';
 import type { HeaderName } from './header-names.ts';
 import type { ServerInfo } from './environ.ts';
 import type { RequestHead } from './http-parser.ts';
@@ -73,8 +72,7 @@ function compile(names: readonly HeaderName[]): EnvironMaker {
     if (key === null) continue;
     const value = `raw[${2 * i + 1}]`;
     const earlier = values.get(key);
-    const separator = names[i]!.kind === COOKIE ? '"; "' : '", "';
-    values.set(key, earlier === undefined ? value : `${earlier} + ${separator} + ${value}`);
+    values.set(key, earlier === undefined ? value : `${earlier} + ${JSON.stringify(names[i]!.joiner)} + ${value}`);
   }
   let fields = '';
   for (const [key, value] of values) fields += `,\n    ${JSON.stringify(key)}: ${value}`;

@@ -3,7 +3,6 @@
 // literal (environ-shape.ts), so environs of requests with the same header names share one hidden
 // class, which keeps reads fast in apps and middleware.
 import { badRequest } from './errors.ts';
-import { COOKIE } from './header-names.ts';
 import { WRITER, bareMaker, makerFor } from './environ-shape.ts';
 import type { RequestHead } from './http-parser.ts';
 import { resolveClient } from './proxy-trust.ts';
@@ -84,7 +83,7 @@ function addHeaderKeys(environ: Record<string, unknown>, head: RequestHead): voi
     if (key === null) continue;
     const value = raw[2 * i + 1]!;
     const previous = environ[key] as string | undefined;
-    environ[key] = previous === undefined ? value : previous + (meaning.kind === COOKIE ? '; ' : ', ') + value;
+    environ[key] = previous === undefined ? value : previous + meaning.joiner + value;
   }
 }
 

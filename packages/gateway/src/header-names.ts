@@ -18,6 +18,8 @@ export interface HeaderName {
   /** The environ key, or null when the name holds `_` (SPEC rule 2.3: `X_Y` would pass for `X-Y`). */
   readonly environKey: string | null;
   readonly kind: number;
+  /** What joins repeats of the field in its environ key (rule 2.3): '; ' for Cookie, else ', '. */
+  readonly joiner: string;
 }
 
 const KINDS: Record<string, number> = {
@@ -42,7 +44,7 @@ function describe(raw: string): HeaderName {
   else if (kind === CONTENT_LENGTH) environKey = 'CONTENT_LENGTH';
   else if (raw.includes('_')) environKey = null;
   else environKey = 'HTTP_' + raw.toUpperCase().replaceAll('-', '_');
-  return { lower, environKey, kind };
+  return { lower, environKey, kind, joiner: kind === COOKIE ? '; ' : ', ' };
 }
 
 /** Describes a header name as received (any case); `raw` must already be a valid token. */

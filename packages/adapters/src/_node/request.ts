@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { Environ, Input } from '@gateway-interop/gateway';
 import type { GatewaySocket } from './gateway-socket.ts';
 import { setRawHeaders } from './node-internals.ts';
-import { requestUrl } from './request-url.ts';
+import { mountedUrls, requestUrl } from './request-url.ts';
 
 function versionOf(protocol: string): [number, number] {
   if (protocol === 'HTTP/1.1') return [1, 1];
@@ -77,6 +77,8 @@ export class BridgedRequest {
     const req = new IncomingMessage(socket as unknown as Socket);
     req.method = environ.REQUEST_METHOD;
     req.url = requestUrl(environ);
+    // Mounted: Express's router keeps a baseUrl and originalUrl it finds already set.
+    if (environ.SCRIPT_NAME !== '') Object.assign(req, mountedUrls(environ, req.url));
     const [major, minor] = versionOf(environ.SERVER_PROTOCOL);
     req.httpVersionMajor = major;
     req.httpVersionMinor = minor;

@@ -3,6 +3,7 @@
 // has the same demo routes as the Express, Fastify and Hono apps so all four can be compared.
 import { pseudoRandomBytes } from '@gateway-interop/demo-kit';
 import type { App, Body, Environ, StartResponse } from '@gateway-interop/gateway';
+import { encodePath } from '@gateway-interop/gateway/http';
 
 const TEXT = 'text/plain; charset=utf-8';
 const greeting = Buffer.from('Hello world from a bare gateway app!\n');
@@ -57,9 +58,11 @@ const routes: Record<string, Route> = {
     return ['two cookies'];
   },
 
-  'GET /redirect': (_environ, startResponse) => {
-    startResponse('302 Found', [['Location', '/hello'], ['Content-Type', TEXT]]);
-    return ['Found. Redirecting to /hello'];
+  // Relative to where the app is mounted (SCRIPT_NAME, SPEC 7), as a WSGI app builds its URLs.
+  'GET /redirect': (environ, startResponse) => {
+    const location = `${encodePath(environ.SCRIPT_NAME)}/hello`;
+    startResponse('302 Found', [['Location', location], ['Content-Type', TEXT]]);
+    return [`Found. Redirecting to ${location}`];
   },
 
   // Left to the server: an app that throws gets a 500 (SPEC rule 5.1).

@@ -39,8 +39,9 @@ expressApp.get('/cookies', (_req, res) => {
   res.cookie('a', '1').cookie('b', '2', { httpOnly: true }).type('text/plain').send('two cookies');
 });
 
-expressApp.get('/redirect', (_req, res) => {
-  res.redirect('/hello');
+// req.baseUrl is where the app is mounted (app.use('/express', …), or the gateway's mount()).
+expressApp.get('/redirect', (req, res) => {
+  res.redirect(`${req.baseUrl}/hello`);
 });
 
 expressApp.get('/error', () => {

@@ -53,7 +53,8 @@ export function send(baseUrl: string, request: WireRequest): Promise<WireRespons
       host: url.hostname,
       port: url.port,
       method: request.method ?? 'GET',
-      path: request.path,
+      // A base URL with a path (an app mounted at `/express`) puts the request below it.
+      path: (url.pathname === '/' ? '' : url.pathname) + request.path,
       headers,
       agent: request.agent ?? false,
     });

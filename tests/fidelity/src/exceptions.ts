@@ -4,7 +4,7 @@
 // field. README.md explains each of them at more length; the two lists must stay in step.
 import { ABSENT } from './observation.ts';
 import type { Difference } from './observation.ts';
-import type { AppName } from './targets.ts';
+import type { AppName, Mode } from './targets.ts';
 
 export interface Exception {
   /** Short name, shown in the table as a footnote. */
@@ -15,9 +15,41 @@ export interface Exception {
   apps?: readonly AppName[];
   /** The scenario ids it applies to; every scenario when absent. */
   scenarios?: readonly string[];
+  /** Root or mounted runs (targets.ts); both when absent. */
+  modes?: readonly Mode[];
   native: string;
   gateway: string;
+  /**
+   * When set, the difference matches if this holds for its two values, and `native`/`gateway` only
+   * describe them (for a rule that covers many values, such as a prefix in every echoed path).
+   */
+  matches?: (native: string, gateway: string) => boolean;
   why: string;
+}
+
+/** `N bytes, sha256 …: "preview"` (observation.ts) back to its length and preview text. */
+function bodyParts(shown: string): { length: number; text: string } | undefined {
+  const match = /^(\d+) bytes, sha256 [0-9a-f]+…: (".*")$/s.exec(shown);
+  if (match === null) return undefined;
+  try {
+    return { length: Number(match[1]), text: JSON.parse(match[2]!) as string };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The native body is the gateway's with `prefix` written into every path it echoes, and nothing
+ * else differs: the lengths differ by exactly the prefixes added, and both previews are whole.
+ */
+function onlyPrefixEchoed(prefix: string): (native: string, gateway: string) => boolean {
+  return (native, gateway) => {
+    const a = bodyParts(native);
+    const b = bodyParts(gateway);
+    if (a === undefined || b === undefined || a.text.length >= 300) return false;
+    const added = a.text.split(`${prefix}/`).length - 1;
+    return added > 0 && a.text.split(`${prefix}/`).join('/') === b.text && a.length - b.length === added * prefix.length;
+  };
 }
 
 export const EXCEPTIONS: readonly Exception[] = [
@@ -58,19 +90,51 @@ export const EXCEPTIONS: readonly Exception[] = [
       'client is spared sending a body nobody reads; a final status instead of 100 is what RFC 9110 §10.1.1 allows. ' +
       'Express and Fastify read (drain) the body even for their 404, so under both servers they get the 100.',
   },
+  {
+    id: 'mounted-fastify-sees-path-below',
+    field: 'body',
+    apps: ['fastify'],
+    modes: ['mounted'],
+    native: 'a body echoing the full path, e.g. `"path":"/fastify/inspect"`, `Route GET:/fastify/nope not found`',
+    gateway: 'the same body echoing the path below the mount, `"path":"/inspect"`, `Route GET:/nope not found`',
+    matches: onlyPrefixEchoed('/fastify'),
+    why:
+      "Fastify's own way to put an app under a prefix is to register its routes in a plugin with `prefix`: the routes " +
+      'become `/fastify/…` and `request.url` stays the full target. A dispatcher mounts the whole app instead (SPEC 7, ' +
+      "WSGI's SCRIPT_NAME): the app routes on the path below the mount, so `request.url` is `/inspect`. Fastify has no " +
+      "base path on a request to carry the prefix (Express's req.baseUrl, which the node bridge fills, is why Express " +
+      'shows no difference here). Only the echoed path differs; status, headers and everything else are the same.',
+  },
+  {
+    id: 'mounted-hono-sees-path-below',
+    field: 'body',
+    apps: ['hono'],
+    modes: ['mounted'],
+    native: 'a body echoing the full path, e.g. `"path":"/hono/inspect"`',
+    gateway: 'the same body echoing the path below the mount, `"path":"/inspect"`',
+    matches: onlyPrefixEchoed('/hono'),
+    why:
+      "Hono's `app.route('/hono', app)` copies the app's routes under the prefix, and `c.req.path` stays the full path. " +
+      'The fetch bridge gives a mounted app a `Request` whose URL is the path below the mount (a Request has one URL ' +
+      'where the interface has SCRIPT_NAME and PATH_INFO), which is also what Hono\'s own `app.mount()` does for an app ' +
+      'mounted whole. Only the echoed path differs.',
+  },
 ];
 
 export function exceptionFor(
   app: AppName,
   scenario: string,
   difference: Difference,
+  mode: Mode = 'root',
 ): Exception | undefined {
   return EXCEPTIONS.find(
     (exception) =>
       exception.field === difference.field &&
-      exception.native === difference.native &&
-      exception.gateway === difference.gateway &&
+      (exception.matches !== undefined
+        ? exception.matches(difference.native, difference.gateway)
+        : exception.native === difference.native && exception.gateway === difference.gateway) &&
       (exception.apps === undefined || exception.apps.includes(app)) &&
-      (exception.scenarios === undefined || exception.scenarios.includes(scenario)),
+      (exception.scenarios === undefined || exception.scenarios.includes(scenario)) &&
+      (exception.modes === undefined || exception.modes.includes(mode)),
   );
 }

@@ -6,17 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXCEPTIONS } from './exceptions.ts';
 import { describeOutcome, runScenario } from './run.ts';
 import { SCENARIOS } from './scenarios.ts';
-import { APPS, startApp } from './targets.ts';
+import { APPS, MODES, startApp } from './targets.ts';
 import type { RunningApp } from './targets.ts';
 
 /** Which exceptions some cell needed, so one that no longer applies is noticed and removed. */
 const used = new Set<string>();
 let cells = 0;
 
-describe.each(APPS)('%s', (name) => {
+const CELLS = MODES.flatMap((mode) => APPS.map((name) => ({ mode, name, title: mode === 'root' ? name : `${name} mounted at /${name}` })));
+
+describe.each(CELLS)('$title', ({ name, mode }) => {
   let running: RunningApp | undefined;
   beforeAll(async () => {
-    running = await startApp(name);
+    running = await startApp(name, mode);
   });
   afterAll(async () => {
     await running?.close();
@@ -44,7 +46,7 @@ describe('the documented exceptions', () => {
   });
 
   it('are each still needed (checked only after a full run)', () => {
-    if (cells < APPS.length * SCENARIOS.length) return;
+    if (cells < MODES.length * APPS.length * SCENARIOS.length) return;
     expect(EXCEPTIONS.map((exception) => exception.id).filter((id) => !used.has(id))).toEqual([]);
   });
 });

@@ -58,8 +58,14 @@ export function expressObserver(): Express {
   return app;
 }
 
-export function fastifyObserver(): FastifyInstance {
-  const app = Fastify();
+/** The Fastify observer at the root, or under `prefix` the Fastify way (a prefixed plugin). */
+export function fastifyObserver(prefix = ''): FastifyInstance {
+  const root = Fastify();
+  void root.register(fastifyObserverRoutes, prefix === '' ? {} : { prefix });
+  return root;
+}
+
+async function fastifyObserverRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { id?: string } }>('/watch', async (request, reply) => {
     const id = request.query.id ?? '';
     request.signal.addEventListener('abort', () => note(id, 'request.signal abort'));
@@ -86,7 +92,6 @@ export function fastifyObserver(): FastifyInstance {
   app.get<{ Querystring: { id?: string } }>('/seen', async (request) =>
     seen(request.query.id ?? ''),
   );
-  return app;
 }
 
 export function honoObserver(): Hono {

@@ -8,22 +8,24 @@ import { IGNORED_HEADERS } from './observation.ts';
 import { describeOutcome, passed, runScenario } from './run.ts';
 import type { Outcome } from './run.ts';
 import { SCENARIOS } from './scenarios.ts';
-import { APPS, startApp } from './targets.ts';
-import type { AppName } from './targets.ts';
+import { APPS, MODES, startApp } from './targets.ts';
+import type { AppName, Mode } from './targets.ts';
 
 const outcomes = new Map<string, Outcome>();
-const key = (app: AppName, scenario: string): string => `${app}\u0000${scenario}`;
+const key = (mode: Mode, app: AppName, scenario: string): string => `${mode}\u0000${app}\u0000${scenario}`;
 
 const started = performance.now();
-for (const app of APPS) {
-  const running = await startApp(app);
-  try {
-    for (const scenario of SCENARIOS) {
-      process.stderr.write(`${app} × ${scenario.id}\n`);
-      outcomes.set(key(app, scenario.id), await runScenario(running, scenario));
+for (const mode of MODES) {
+  for (const app of APPS) {
+    const running = await startApp(app, mode);
+    try {
+      for (const scenario of SCENARIOS) {
+        process.stderr.write(`${mode}: ${app} × ${scenario.id}\n`);
+        outcomes.set(key(mode, app, scenario.id), await runScenario(running, scenario));
+      }
+    } finally {
+      await running.close();
     }
-  } finally {
-    await running.close();
   }
 }
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -56,13 +58,21 @@ lines.push(
     `headers (all but ${IGNORED_HEADERS.join(', ')}), body bytes (sha256) and each scenario's facts are compared. ` +
     'See README.md for what each scenario sends and why each exception is justified.',
 );
-lines.push('');
-lines.push(`| scenario | ${APPS.join(' | ')} |`);
-lines.push(`| --- | ${APPS.map(() => '---').join(' | ')} |`);
-for (const scenario of SCENARIOS) {
+for (const mode of MODES) {
+  lines.push('');
   lines.push(
-    `| ${escape(scenario.id)} | ${APPS.map((app) => cell(outcomes.get(key(app, scenario.id))!)).join(' | ')} |`,
+    mode === 'root'
+      ? '## Each app at the root of its server'
+      : "## Each app mounted at `/<app>`: the framework's own way (`express().use`, a Fastify plugin `prefix`, Hono's `app.route`) vs the gateway's `mount()`",
   );
+  lines.push('');
+  lines.push(`| scenario | ${APPS.join(' | ')} |`);
+  lines.push(`| --- | ${APPS.map(() => '---').join(' | ')} |`);
+  for (const scenario of SCENARIOS) {
+    lines.push(
+      `| ${escape(scenario.id)} | ${APPS.map((app) => cell(outcomes.get(key(mode, app, scenario.id))!)).join(' | ')} |`,
+    );
+  }
 }
 lines.push('');
 lines.push('## Documented exceptions');
@@ -71,6 +81,7 @@ for (const exception of EXCEPTIONS) {
   const where = [
     exception.apps ? `apps: ${exception.apps.join(', ')}` : 'all apps',
     exception.scenarios ? `scenarios: ${exception.scenarios.join(', ')}` : 'all scenarios',
+    ...(exception.modes ? [`${exception.modes.join(', ')} only`] : []),
   ];
   lines.push(
     `- **E${footnotes.get(exception.id)} \`${exception.id}\`**: \`${exception.field}\` is \`${exception.native}\` natively and ` +

@@ -6,10 +6,11 @@ import type { Exception } from './exceptions.ts';
 import { differences } from './observation.ts';
 import type { Difference, Observation } from './observation.ts';
 import type { Scenario } from './scenarios.ts';
-import type { AppName, Endpoint, RunningApp } from './targets.ts';
+import type { AppName, Endpoint, Mode, RunningApp } from './targets.ts';
 
 export interface Outcome {
   app: AppName;
+  mode: Mode;
   scenario: string;
   native: Observation | undefined;
   gateway: Observation | undefined;
@@ -61,13 +62,14 @@ export async function runScenario(running: RunningApp, scenario: Scenario): Prom
   const explained: Outcome['explained'] = [];
   if (native !== undefined && gateway !== undefined) {
     for (const difference of differences(native, gateway)) {
-      const exception = exceptionFor(running.name, scenario.id, difference);
+      const exception = exceptionFor(running.name, scenario.id, difference, running.mode);
       if (exception === undefined) unexplained.push(difference);
       else explained.push({ difference, exception });
     }
   }
   return {
     app: running.name,
+    mode: running.mode,
     scenario: scenario.id,
     native,
     gateway,
@@ -79,7 +81,7 @@ export async function runScenario(running: RunningApp, scenario: Scenario): Prom
 
 /** A failed outcome as text, for a test failure or the report. */
 export function describeOutcome(outcome: Outcome): string {
-  const lines = [`${outcome.app} × ${outcome.scenario}:`];
+  const lines = [`${outcome.app}${outcome.mode === 'mounted' ? ` mounted at /${outcome.app}` : ''} × ${outcome.scenario}:`];
   for (const d of outcome.unexplained)
     lines.push(`  ${d.field}\n    native:  ${d.native}\n    gateway: ${d.gateway}`);
   for (const problem of outcome.problems) lines.push(`  ${problem}`);

@@ -1,5 +1,8 @@
 // Serves one demo app, and its observer app (observers.ts), in a process of their own:
-// `node --import tsx src/server-child.ts <express|fastify|hono|bare> <native|gateway>`.
+// `node --import tsx src/server-child.ts <express|fastify|hono|bare> <native|gateway> [root|mounted]`.
+//   mounted: the app at `/<name>`, mounted the framework's own way on the native side
+//            (`express().use`, a Fastify plugin `prefix`, Hono's `app.route`) and by the
+//            gateway's `mount()` on the other; the URLs handed back carry the prefix.
 //   native:  as the app's src/native.ts does it (expressApp.listen, fastifyApp.listen,
 //            @hono/node-server's serve);
 //   gateway: as `gateway serve` does it, `serve(app)` on node:net, with the app wrapped in the
@@ -22,10 +25,13 @@ import type { AddressInfo } from 'node:net';
 import { fromExpress } from '@gateway-interop/adapters/express';
 import { fromFastify } from '@gateway-interop/adapters/fastify';
 import { fromHono } from '@gateway-interop/adapters/hono';
-import { serve as serveGateway } from '@gateway-interop/gateway';
+import { mount, serve as serveGateway } from '@gateway-interop/gateway';
 import type { App } from '@gateway-interop/gateway';
 import { validator } from '@gateway-interop/gateway/validate';
+import express from 'express';
 import type { Express } from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
 import { bareObserver, expressObserver, fastifyObserver, honoObserver } from './observers.ts';
 
 export interface ChildReady {
@@ -70,23 +76,33 @@ async function serveHono(
   });
 }
 
-async function native(app: string): Promise<Listening[]> {
+/** Under a prefix, each framework mounts the app its own way; at the root, as native.ts does. */
+async function native(app: string, prefix: string): Promise<Listening[]> {
   switch (app) {
     case 'express': {
       const { expressApp } = await import('app-express/src/app.ts');
-      return [await listenExpress(expressApp), await listenExpress(expressObserver())];
+      const mounted = (inner: Express): Express => (prefix === '' ? inner : express().use(prefix, inner));
+      return [
+        await listenExpress(mounted(expressApp)),
+        await listenExpress(mounted(expressObserver())),
+      ];
     }
     case 'fastify': {
-      const { fastifyApp } = await import('app-fastify/src/app.ts');
-      const observer = fastifyObserver();
+      const { fastifyApp, fastifyRoutes } = await import('app-fastify/src/app.ts');
+      const instance = prefix === '' ? fastifyApp : Fastify().register(fastifyRoutes, { prefix });
+      const observer = fastifyObserver(prefix);
       return [
-        { url: await fastifyApp.listen({ port: 0, host: HOST }), stop: () => fastifyApp.close() },
+        { url: await instance.listen({ port: 0, host: HOST }), stop: () => instance.close() },
         { url: await observer.listen({ port: 0, host: HOST }), stop: () => observer.close() },
       ];
     }
     case 'hono': {
       const { honoApp } = await import('app-hono/src/app.ts');
-      return [await serveHono(honoApp.fetch), await serveHono(honoObserver().fetch)];
+      const mounted = (inner: Hono): Hono => (prefix === '' ? inner : new Hono().route(prefix, inner));
+      return [
+        await serveHono(mounted(honoApp).fetch),
+        await serveHono(mounted(honoObserver()).fetch),
+      ];
     }
     default:
       throw new Error(
@@ -114,7 +130,8 @@ async function gatewayApps(app: string): Promise<[App, App]> {
   }
 }
 
-async function gateway(app: string): Promise<Listening[]> {
+/** Under a prefix, the app is mounted by the gateway's dispatcher, validated where it is called. */
+async function gateway(app: string, prefix: string): Promise<Listening[]> {
   const options = {
     host: HOST,
     port: 0,
@@ -122,17 +139,19 @@ async function gateway(app: string): Promise<Listening[]> {
   };
   return Promise.all(
     (await gatewayApps(app)).map(async (callable) => {
-      const handle = await serveGateway(validator(callable), options);
+      const served = prefix === '' ? validator(callable) : mount({ [prefix]: validator(callable) });
+      const handle = await serveGateway(served, options);
       return { url: handle.url, stop: () => handle.close() };
     }),
   );
 }
 
-const [app = '', side = ''] = process.argv.slice(2);
+const [app = '', side = '', mode = 'root'] = process.argv.slice(2);
+const prefix = mode === 'mounted' ? `/${app}` : '';
 if (process.send === undefined)
   throw new Error('server-child.ts is started by targets.ts, with an IPC channel');
 const servers =
-  side === 'native' ? await native(app) : side === 'gateway' ? await gateway(app) : [];
+  side === 'native' ? await native(app, prefix) : side === 'gateway' ? await gateway(app, prefix) : [];
 if (servers.length !== 2)
   throw new Error(`expected side native or gateway, got ${JSON.stringify(side)}`);
 
@@ -155,5 +174,6 @@ process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
 process.once('disconnect', stop);
 
-const ready: ChildReady = { url: servers[0]!.url, observerUrl: servers[1]!.url };
+// The URLs the scenarios build on carry the mount prefix, so every request goes below it.
+const ready: ChildReady = { url: servers[0]!.url + prefix, observerUrl: servers[1]!.url + prefix };
 process.send(ready);

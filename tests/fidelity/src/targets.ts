@@ -8,6 +8,9 @@ import type { ChildReady, ChildReply, ChildRequest } from './server-child.ts';
 
 export type AppName = 'express' | 'fastify' | 'hono' | 'bare';
 export type Side = 'native' | 'gateway';
+/** At the root of its server, or mounted under `/<app>` (the framework's way vs `mount()`). */
+export type Mode = 'root' | 'mounted';
+export const MODES: readonly Mode[] = ['root', 'mounted'];
 
 /** The apps in table order. Bare is written against the interface: it has no native server. */
 export const APPS: readonly AppName[] = ['express', 'fastify', 'hono', 'bare'];
@@ -22,6 +25,7 @@ export interface Endpoint {
 
 export interface RunningApp {
   name: AppName;
+  mode: Mode;
   native: Endpoint | undefined;
   gateway: Endpoint;
   /** What reached the gateway's error stream since the last call (and forgets it). */
@@ -39,9 +43,9 @@ interface Child {
   stop(): Promise<void>;
 }
 
-function startChild(app: AppName, side: Side): Promise<Child> {
+function startChild(app: AppName, side: Side, mode: Mode): Promise<Child> {
   // `--import tsx` resolves from the working directory: this package, which depends on tsx.
-  const child = fork(childScript, [app, side], {
+  const child = fork(childScript, [app, side, mode], {
     cwd: packageDir,
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -102,10 +106,10 @@ function takeErrors(child: ChildProcess): Promise<string[]> {
 }
 
 /** Starts `name` under the gateway and, unless it is bare, under its own server. */
-export async function startApp(name: AppName): Promise<RunningApp> {
+export async function startApp(name: AppName, mode: Mode = 'root'): Promise<RunningApp> {
   const started = await Promise.allSettled([
-    name === 'bare' ? undefined : startChild(name, 'native'),
-    startChild(name, 'gateway'),
+    name === 'bare' ? undefined : startChild(name, 'native', mode),
+    startChild(name, 'gateway', mode),
   ]);
   const [native, gateway] = started.map((result) =>
     result.status === 'fulfilled' ? result.value : undefined,
@@ -118,6 +122,7 @@ export async function startApp(name: AppName): Promise<RunningApp> {
   }
   return {
     name,
+    mode,
     native: native && { app: name, side: 'native', ...native.ready },
     gateway: { app: name, side: 'gateway', ...gateway.ready },
     takeGatewayErrors: () => takeErrors(gateway.process),

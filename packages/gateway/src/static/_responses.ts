@@ -78,14 +78,18 @@ export async function sendFile(
     if (validators.lastModified !== undefined) headers.push(['Last-Modified', validators.lastModified]);
     if (validators.etag !== undefined) headers.push(['ETag', validators.etag]);
 
-    if (preconditionFailed(environ, validators)) return refuse(startResponse, 412);
+    // 412 and 416 keep the caching fields and validators, as they do under Express (send sets them
+    // before it decides, and Express's final handler leaves them), so a client can retry.
+    if (preconditionFailed(environ, validators)) return refuse(startResponse, 412, headers);
     // A 304 carries the validators and caching fields, not the content's (RFC 9110 §15.4.5).
     if (notModified(environ, validators)) {
       startResponse(status(304), headers);
       return [];
     }
     const range = settings.acceptRanges ? chooseRange(environ, stats.size, validators) : { kind: 'whole' as const };
-    if (range.kind === 'unsatisfiable') return refuse(startResponse, 416, [['Content-Range', `bytes */${stats.size}`]]);
+    if (range.kind === 'unsatisfiable') {
+      return refuse(startResponse, 416, [...headers, ['Content-Range', `bytes */${stats.size}`]]);
+    }
 
     headers.push(['Content-Type', mime.contentType(path.extname(found.name)) || 'application/octet-stream']);
     let start = 0;

@@ -3,6 +3,7 @@
 // the body bytes. serve-static runs with `fallthrough: false`, its mode for an endpoint with
 // nothing behind it, which is what a gateway callable is. Every place we answer differently is a
 // named difference below, with its reason, and each must still show (or the list is stale).
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import serveStaticLib from 'serve-static';
@@ -184,5 +185,10 @@ describe('serveStatic answers as serve-static does, but where named', () => {
     }
     // Every named difference still shows somewhere; one that no longer does should be deleted.
     expect([...seen].sort()).toEqual(Object.keys(DIFFERENCES).sort());
+  });
+
+  it('lists every named difference in SECURITY.md', () => {
+    const security = readFileSync(new URL('../../SECURITY.md', import.meta.url), 'utf8');
+    for (const name of Object.keys(DIFFERENCES)) expect({ name, listed: security.includes(`| \`${name}\` |`) }).toEqual({ name, listed: true });
   });
 });

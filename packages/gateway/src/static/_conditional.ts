@@ -14,9 +14,7 @@ export interface Validators {
 }
 
 export type RangeAnswer =
-  | { kind: 'whole' }
-  | { kind: 'part'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
+  { kind: 'whole' } | { kind: 'part'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 // send only looks at a Range header in the bytes unit (leading spaces allowed); others are ignored.
 const BYTES_RANGE = /^ *bytes=/;
@@ -27,7 +25,10 @@ function parseHttpDate(value: string | undefined): number {
 
 /** Entity tags in a list field, e.g. `"a", W/"b"`. */
 function tagList(value: string): string[] {
-  return value.split(',').map((tag) => tag.trim()).filter((tag) => tag !== '');
+  return value
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '');
 }
 
 /** If-Match and If-Unmodified-Since (RFC 9110 §13.1.1, §13.1.4): true means answer 412. */
@@ -38,7 +39,9 @@ export function preconditionFailed(environ: Environ, v: Validators): boolean {
     if (ifMatch.trim() === '*') return false;
     // Weak comparison, as send does: `W/"x"` and `"x"` match either way round.
     const etag = v.etag;
-    return tagList(ifMatch).every((tag) => tag !== etag && `W/${tag}` !== etag && tag !== `W/${etag}`);
+    return tagList(ifMatch).every(
+      (tag) => tag !== etag && `W/${tag}` !== etag && tag !== `W/${etag}`,
+    );
   }
   const since = parseHttpDate(environ.HTTP_IF_UNMODIFIED_SINCE);
   if (Number.isNaN(since)) return false;

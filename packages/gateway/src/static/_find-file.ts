@@ -33,11 +33,16 @@ function isNotThere(error: unknown): boolean {
 
 /** Whether `candidate` (a realpath) is `root` or lies below it. */
 export function isInside(root: string, candidate: string): boolean {
-  return candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+  return (
+    candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep)
+  );
 }
 
 /** Realpath and stat of `file`, or undefined if it is not there or resolves outside `root`. */
-async function resolveInside(root: string, file: string): Promise<{ real: string; stats: Stats } | undefined> {
+async function resolveInside(
+  root: string,
+  file: string,
+): Promise<{ real: string; stats: Stats } | undefined> {
   try {
     const real = await realpath(file);
     if (!isInside(root, real)) return undefined;
@@ -69,7 +74,12 @@ async function openFile(real: string, name: string): Promise<Found> {
  * Looks `names` up below `root` (a realpath). `directory` says the request ended with `/`: a file
  * is then missing, as in send; a directory is served by the first of `index` that is a file.
  */
-export async function findFile(root: string, names: string[], directory: boolean, index: readonly string[]): Promise<Found> {
+export async function findFile(
+  root: string,
+  names: string[],
+  directory: boolean,
+  index: readonly string[],
+): Promise<Found> {
   const found = await resolveInside(root, path.join(root, ...names));
   if (found === undefined) return { kind: 'missing' };
   if (found.stats.isDirectory()) {

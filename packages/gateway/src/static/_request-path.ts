@@ -45,7 +45,8 @@ export function rawPathBelowMount(environ: Environ): string {
 /** Decodes and checks each segment of a raw path (see the file comment for what is refused). */
 export function parseRequestPath(raw: string, dotfiles: DotfilePolicy): RequestPath {
   if (raw === '') return { kind: 'mount-point' };
-  if (!raw.startsWith('/')) return { kind: 'refused', status: 404, why: 'the target is not a path' };
+  if (!raw.startsWith('/'))
+    return { kind: 'refused', status: 404, why: 'the target is not a path' };
   const segments = raw.slice(1).split('/');
   const names: string[] = [];
   for (const segment of segments) {

@@ -37,7 +37,9 @@ export function refuse(startResponse: StartResponse, code: number, extra: Header
 /** Percent-encodes what may not stand in a header value as it is (SPEC 3.2); never throws. */
 function asciiOnly(text: string): string {
   return text.replace(/[^\x21-\x7e]+/g, (run) =>
-    [...Buffer.from(run, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    [...Buffer.from(run, 'utf8')]
+      .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+      .join(''),
   );
 }
 
@@ -46,9 +48,15 @@ function asciiOnly(text: string): string {
  * relative links in an index page resolve inside the directory). Leading slashes collapse to one:
  * `//host/` in a Location would send the browser to another site.
  */
-export function redirectToDirectory(environ: Environ, startResponse: StartResponse, rawBelow: string): Body {
+export function redirectToDirectory(
+  environ: Environ,
+  startResponse: StartResponse,
+  rawBelow: string,
+): Body {
   const target = `${environ.SCRIPT_NAME}${rawBelow}/`.replace(/^\/+/, '/');
-  const location = asciiOnly(target + (environ.QUERY_STRING === '' ? '' : `?${environ.QUERY_STRING}`));
+  const location = asciiOnly(
+    target + (environ.QUERY_STRING === '' ? '' : `?${environ.QUERY_STRING}`),
+  );
   const text = `Redirecting to ${location}\n`;
   startResponse(status(301), [
     ['Content-Type', 'text/plain; charset=utf-8'],
@@ -75,7 +83,8 @@ export async function sendFile(
     const headers: HeaderList = [];
     if (settings.acceptRanges) headers.push(['Accept-Ranges', 'bytes']);
     if (settings.cacheControl !== undefined) headers.push(['Cache-Control', settings.cacheControl]);
-    if (validators.lastModified !== undefined) headers.push(['Last-Modified', validators.lastModified]);
+    if (validators.lastModified !== undefined)
+      headers.push(['Last-Modified', validators.lastModified]);
     if (validators.etag !== undefined) headers.push(['ETag', validators.etag]);
 
     // 412 and 416 keep the caching fields and validators, as they do under Express (send sets them
@@ -86,12 +95,17 @@ export async function sendFile(
       startResponse(status(304), headers);
       return [];
     }
-    const range = settings.acceptRanges ? chooseRange(environ, stats.size, validators) : { kind: 'whole' as const };
+    const range = settings.acceptRanges
+      ? chooseRange(environ, stats.size, validators)
+      : { kind: 'whole' as const };
     if (range.kind === 'unsatisfiable') {
       return refuse(startResponse, 416, [...headers, ['Content-Range', `bytes */${stats.size}`]]);
     }
 
-    headers.push(['Content-Type', mime.contentType(path.extname(found.name)) || 'application/octet-stream']);
+    headers.push([
+      'Content-Type',
+      mime.contentType(path.extname(found.name)) || 'application/octet-stream',
+    ]);
     let start = 0;
     let end = stats.size - 1;
     let code = 200;

@@ -69,7 +69,9 @@ function resolveRoot(root: string): string {
   try {
     real = realpathSync(path.resolve(root));
   } catch {
-    throw new Error(`serveStatic: root ${JSON.stringify(root)} does not exist; give the directory to serve`);
+    throw new Error(
+      `serveStatic: root ${JSON.stringify(root)} does not exist; give the directory to serve`,
+    );
   }
   if (!statSync(real).isDirectory()) {
     throw new Error(`serveStatic: root ${JSON.stringify(root)} is not a directory`);
@@ -98,7 +100,10 @@ function resolveRoot(root: string): string {
  */
 export function serveStatic(root: string, options: StaticOptions = {}): App {
   const dotfiles = options.dotfiles ?? 'ignore';
-  if (!DOTFILES.includes(dotfiles)) throw optionError(`dotfiles must be 'ignore', 'deny' or 'allow', got ${JSON.stringify(dotfiles)}`);
+  if (!DOTFILES.includes(dotfiles))
+    throw optionError(
+      `dotfiles must be 'ignore', 'deny' or 'allow', got ${JSON.stringify(dotfiles)}`,
+    );
   const index = settleIndex(options.index);
   const redirect = options.redirect !== false;
   const settings: ResponseSettings = {
@@ -112,19 +117,26 @@ export function serveStatic(root: string, options: StaticOptions = {}): App {
   return async function serveStatic(environ, startResponse) {
     const method = environ.REQUEST_METHOD;
     if (method !== 'GET' && method !== 'HEAD') {
-      startResponse('405 Method Not Allowed', [['Allow', 'GET, HEAD'], ['Content-Length', '0']]);
+      startResponse('405 Method Not Allowed', [
+        ['Allow', 'GET, HEAD'],
+        ['Content-Length', '0'],
+      ]);
       return [];
     }
     const raw = rawPathBelowMount(environ);
     const asked = parseRequestPath(raw, dotfiles);
     if (asked.kind === 'refused') return refuse(startResponse, asked.status);
     if (asked.kind === 'mount-point') {
-      return redirect ? redirectToDirectory(environ, startResponse, raw) : refuse(startResponse, 404);
+      return redirect
+        ? redirectToDirectory(environ, startResponse, raw)
+        : refuse(startResponse, 404);
     }
     const found = await findFile(realRoot, asked.names, asked.directory, index);
     if (found.kind === 'missing') return refuse(startResponse, 404);
     if (found.kind === 'directory-without-slash') {
-      return redirect ? redirectToDirectory(environ, startResponse, raw) : refuse(startResponse, 404);
+      return redirect
+        ? redirectToDirectory(environ, startResponse, raw)
+        : refuse(startResponse, 404);
     }
     return sendFile(environ, startResponse, found, settings);
   };

@@ -55,7 +55,8 @@ export function makeTree(): Tree {
   symlinkSync('../root-evil/secret.txt', path.join(root, 'link-sibling.txt'));
   symlinkSync(path.join(base, 'secret.txt'), path.join(root, 'link-absolute.txt'));
   const mtime = new Date('2024-05-06T07:08:09Z');
-  for (const name of [...Object.keys(files), 'link-in.txt']) utimesSync(path.join(root, name), mtime, mtime);
+  for (const name of [...Object.keys(files), 'link-in.txt'])
+    utimesSync(path.join(root, name), mtime, mtime);
   return { root, secret, mtime, remove: () => rmSync(base, { recursive: true, force: true }) };
 }
 
@@ -65,13 +66,23 @@ export interface Exchange extends ParsedResponse {
 }
 
 /** Sends one request with `Connection: close` over a fresh socket and reads the whole answer. */
-export async function exchange(port: number, method: string, target: string, headers: string[] = []): Promise<Exchange> {
+export async function exchange(
+  port: number,
+  method: string,
+  target: string,
+  headers: string[] = [],
+): Promise<Exchange> {
   const client = await RawClient.connect(port);
   try {
-    await client.write([`${method} ${target} HTTP/1.1`, 'Host: test', 'Connection: close', ...headers, '', ''].join('\r\n'));
+    await client.write(
+      [`${method} ${target} HTTP/1.1`, 'Host: test', 'Connection: close', ...headers, '', ''].join(
+        '\r\n',
+      ),
+    );
     const raw = await client.closedByServer();
     const [response] = parseResponses(raw, method === 'HEAD' ? new Set([0]) : new Set());
-    if (response === undefined) throw new Error(`no complete response to ${method} ${target}: ${JSON.stringify(raw)}`);
+    if (response === undefined)
+      throw new Error(`no complete response to ${method} ${target}: ${JSON.stringify(raw)}`);
     return { ...response, raw };
   } finally {
     client.close();

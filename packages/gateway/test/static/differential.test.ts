@@ -14,8 +14,15 @@ import { exchange, makeTree } from './_fixture.ts';
 import type { Exchange, Tree } from './_fixture.ts';
 
 const COMPARED_HEADERS = [
-  'content-type', 'content-length', 'content-range', 'etag', 'last-modified',
-  'accept-ranges', 'cache-control', 'location', 'allow',
+  'content-type',
+  'content-length',
+  'content-range',
+  'etag',
+  'last-modified',
+  'accept-ranges',
+  'cache-control',
+  'location',
+  'allow',
 ] as const;
 type Field = 'status' | 'body' | (typeof COMPARED_HEADERS)[number];
 
@@ -79,31 +86,80 @@ function cases(tree: Tree): Case[] {
     { name: 'directory without slash, query kept', target: '/dir?x=1&y=2' },
     { name: 'directory through a symlink, without slash', target: '/link-dir' },
     { name: 'If-None-Match matching: 304', target: '/a.txt', headers: [`If-None-Match: ${etag}`] },
-    { name: 'If-None-Match in a list: 304', target: '/a.txt', headers: [`If-None-Match: "x", ${etag}`] },
+    {
+      name: 'If-None-Match in a list: 304',
+      target: '/a.txt',
+      headers: [`If-None-Match: "x", ${etag}`],
+    },
     { name: 'If-None-Match: *', target: '/a.txt', headers: ['If-None-Match: *'] },
     { name: 'If-None-Match other: 200', target: '/a.txt', headers: ['If-None-Match: "other"'] },
-    { name: 'If-Modified-Since equal: 304', target: '/a.txt', headers: [`If-Modified-Since: ${lastModified}`] },
-    { name: 'If-Modified-Since earlier: 200', target: '/a.txt', headers: [`If-Modified-Since: ${before}`] },
-    { name: 'If-Modified-Since not a date', target: '/a.txt', headers: ['If-Modified-Since: yesterday'] },
-    { name: 'no-cache beats If-None-Match', target: '/a.txt', headers: [`If-None-Match: ${etag}`, 'Cache-Control: no-cache'] },
-    { name: 'HEAD conditional: 304', method: 'HEAD', target: '/a.txt', headers: [`If-None-Match: ${etag}`] },
+    {
+      name: 'If-Modified-Since equal: 304',
+      target: '/a.txt',
+      headers: [`If-Modified-Since: ${lastModified}`],
+    },
+    {
+      name: 'If-Modified-Since earlier: 200',
+      target: '/a.txt',
+      headers: [`If-Modified-Since: ${before}`],
+    },
+    {
+      name: 'If-Modified-Since not a date',
+      target: '/a.txt',
+      headers: ['If-Modified-Since: yesterday'],
+    },
+    {
+      name: 'no-cache beats If-None-Match',
+      target: '/a.txt',
+      headers: [`If-None-Match: ${etag}`, 'Cache-Control: no-cache'],
+    },
+    {
+      name: 'HEAD conditional: 304',
+      method: 'HEAD',
+      target: '/a.txt',
+      headers: [`If-None-Match: ${etag}`],
+    },
     { name: 'If-Match matching', target: '/a.txt', headers: [`If-Match: ${etag}`] },
     { name: 'If-Match other: 412', target: '/a.txt', headers: ['If-Match: "other"'] },
-    { name: 'If-Unmodified-Since earlier: 412', target: '/a.txt', headers: [`If-Unmodified-Since: ${before}`] },
+    {
+      name: 'If-Unmodified-Since earlier: 412',
+      target: '/a.txt',
+      headers: [`If-Unmodified-Since: ${before}`],
+    },
     { name: 'range: first bytes', target: '/a.txt', headers: ['Range: bytes=0-4'] },
     { name: 'range: open end', target: '/a.txt', headers: ['Range: bytes=6-'] },
     { name: 'range: suffix', target: '/a.txt', headers: ['Range: bytes=-6'] },
     { name: 'range: end past the size', target: '/a.txt', headers: ['Range: bytes=10-999'] },
-    { name: 'range in a large file', target: '/big.bin', headers: ['Range: bytes=1000000-1000999'] },
+    {
+      name: 'range in a large file',
+      target: '/big.bin',
+      headers: ['Range: bytes=1000000-1000999'],
+    },
     { name: 'range: unsatisfiable 416', target: '/a.txt', headers: ['Range: bytes=999-'] },
     { name: 'range on an empty file: 416', target: '/empty.txt', headers: ['Range: bytes=0-0'] },
     { name: 'range: two parts, whole file', target: '/a.txt', headers: ['Range: bytes=0-1,5-6'] },
-    { name: 'range: overlapping parts combine', target: '/a.txt', headers: ['Range: bytes=0-3,2-5'] },
+    {
+      name: 'range: overlapping parts combine',
+      target: '/a.txt',
+      headers: ['Range: bytes=0-3,2-5'],
+    },
     { name: 'range: malformed, whole file', target: '/a.txt', headers: ['Range: bytes=x-y'] },
     { name: 'range: other unit ignored', target: '/a.txt', headers: ['Range: items=0-1'] },
-    { name: 'range with If-Range ETag matching', target: '/a.txt', headers: ['Range: bytes=0-4', `If-Range: ${etag}`] },
-    { name: 'range with If-Range ETag stale', target: '/a.txt', headers: ['Range: bytes=0-4', 'If-Range: "old"'] },
-    { name: 'range with If-Range date stale', target: '/a.txt', headers: ['Range: bytes=0-4', `If-Range: ${before}`] },
+    {
+      name: 'range with If-Range ETag matching',
+      target: '/a.txt',
+      headers: ['Range: bytes=0-4', `If-Range: ${etag}`],
+    },
+    {
+      name: 'range with If-Range ETag stale',
+      target: '/a.txt',
+      headers: ['Range: bytes=0-4', 'If-Range: "old"'],
+    },
+    {
+      name: 'range with If-Range date stale',
+      target: '/a.txt',
+      headers: ['Range: bytes=0-4', `If-Range: ${before}`],
+    },
     { name: 'HEAD with a range', method: 'HEAD', target: '/a.txt', headers: ['Range: bytes=0-4'] },
     { name: 'POST: 405', method: 'POST', target: '/a.txt' },
     { name: 'DELETE: 405', method: 'DELETE', target: '/dir/' },
@@ -114,7 +170,11 @@ function cases(tree: Tree): Case[] {
     { name: 'traversal', target: '/../secret.txt', differs: 'parent-segment-404' },
     { name: 'encoded traversal', target: '/%2e%2e/secret.txt', differs: 'parent-segment-404' },
     { name: 'parent staying inside', target: '/dir/../a.txt', differs: 'parent-segment-404' },
-    { name: 'encoded parent staying inside', target: '/dir/%2e%2e/a.txt', differs: 'parent-segment-404' },
+    {
+      name: 'encoded parent staying inside',
+      target: '/dir/%2e%2e/a.txt',
+      differs: 'parent-segment-404',
+    },
     { name: 'encoded slash', target: '/dir%2fsub.txt', differs: 'encoded-slash-404' },
     { name: 'symlink out of the root', target: '/link-out.txt', differs: 'symlink-escape-404' },
   ];
@@ -129,7 +189,8 @@ function differingFields(ours: Exchange, theirs: Exchange): Field[] {
   const out: Field[] = [];
   if (ours.status !== theirs.status) out.push('status');
   for (const name of COMPARED_HEADERS) {
-    if (JSON.stringify(ours.headers.get(name)) !== JSON.stringify(theirs.headers.get(name))) out.push(name);
+    if (JSON.stringify(ours.headers.get(name)) !== JSON.stringify(theirs.headers.get(name)))
+      out.push(name);
   }
   if (!ours.body.equals(theirs.body)) out.push('body');
   return out;
@@ -150,7 +211,8 @@ describe('serveStatic answers as serve-static does, but where named', () => {
     theirs = http.createServer((req, res) =>
       middleware(req, res, (error) => {
         res.statusCode = error?.statusCode ?? 404;
-        for (const [name, value] of Object.entries(error?.headers ?? {})) res.setHeader(name, value);
+        for (const [name, value] of Object.entries(error?.headers ?? {}))
+          res.setHeader(name, value);
         res.end(http.STATUS_CODES[res.statusCode]);
       }),
     );
@@ -161,7 +223,9 @@ describe('serveStatic answers as serve-static does, but where named', () => {
     await closeAll();
     await new Promise((resolve) => theirs.close(resolve));
     tree.remove();
-    console.log(`static differential, ${report.length} cases (ours | serve-static):\n${report.join('\n')}`);
+    console.log(
+      `static differential, ${report.length} cases (ours | serve-static):\n${report.join('\n')}`,
+    );
   });
 
   it('sends every case to both and finds no difference that is not named', async () => {
@@ -179,9 +243,18 @@ describe('serveStatic answers as serve-static does, but where named', () => {
       const fields = differingFields(ours, them);
       const shown = names.filter((n) => DIFFERENCES[n].fields.some((f) => fields.includes(f)));
       for (const n of shown) seen.add(n);
-      report.push(`${String(ours.status).padEnd(3)} | ${String(them.status).padEnd(3)}  ${method.padEnd(6)} ${c.target.padEnd(28)} ${c.name}${shown.length ? `  [${shown.join(', ')}]` : ''}`);
-      expect({ case: c.name, unnamed: fields.filter((f) => !allowed.has(f)) }).toEqual({ case: c.name, unnamed: [] });
-      if (c.differs) expect({ case: c.name, shows: shown.includes(c.differs) }).toEqual({ case: c.name, shows: true });
+      report.push(
+        `${String(ours.status).padEnd(3)} | ${String(them.status).padEnd(3)}  ${method.padEnd(6)} ${c.target.padEnd(28)} ${c.name}${shown.length ? `  [${shown.join(', ')}]` : ''}`,
+      );
+      expect({ case: c.name, unnamed: fields.filter((f) => !allowed.has(f)) }).toEqual({
+        case: c.name,
+        unnamed: [],
+      });
+      if (c.differs)
+        expect({ case: c.name, shows: shown.includes(c.differs) }).toEqual({
+          case: c.name,
+          shows: true,
+        });
     }
     // Every named difference still shows somewhere; one that no longer does should be deleted.
     expect([...seen].sort()).toEqual(Object.keys(DIFFERENCES).sort());
@@ -189,6 +262,10 @@ describe('serveStatic answers as serve-static does, but where named', () => {
 
   it('lists every named difference in SECURITY.md', () => {
     const security = readFileSync(new URL('../../SECURITY.md', import.meta.url), 'utf8');
-    for (const name of Object.keys(DIFFERENCES)) expect({ name, listed: security.includes(`| \`${name}\` |`) }).toEqual({ name, listed: true });
+    for (const name of Object.keys(DIFFERENCES))
+      expect({ name, listed: security.includes(`| \`${name}\` |`) }).toEqual({
+        name,
+        listed: true,
+      });
   });
 });

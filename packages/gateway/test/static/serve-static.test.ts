@@ -27,7 +27,11 @@ function header(headers: HeaderList, name: string): string | undefined {
 
 async function get(options: StaticOptions, target: string, headers: Record<string, string> = {}) {
   const [pathInfo = '', query = ''] = target.split('?');
-  return callApp(serveStatic(tree.root, options), { PATH_INFO: decodeURIComponent(pathInfo), QUERY_STRING: query, REQUEST_URI: target }, { headers });
+  return callApp(
+    serveStatic(tree.root, options),
+    { PATH_INFO: decodeURIComponent(pathInfo), QUERY_STRING: query, REQUEST_URI: target },
+    { headers },
+  );
 }
 
 /** A stand-in for mount(): moves `prefix` from PATH_INFO to SCRIPT_NAME, as SPEC 2.1 describes. */
@@ -38,13 +42,18 @@ function under(prefix: string, app: App): App {
       startResponse('404 Not Found', []);
       return [];
     }
-    return app({ ...environ, SCRIPT_NAME: prefix, PATH_INFO: p.slice(prefix.length) }, startResponse);
+    return app(
+      { ...environ, SCRIPT_NAME: prefix, PATH_INFO: p.slice(prefix.length) },
+      startResponse,
+    );
   };
 }
 
 describe('serveStatic: creating it', () => {
   it('throws at once, with what to fix, for a root that is missing or not a directory', () => {
-    expect(() => serveStatic(path.join(tree.root, 'no-such-dir'))).toThrow(/root ".*no-such-dir" does not exist/);
+    expect(() => serveStatic(path.join(tree.root, 'no-such-dir'))).toThrow(
+      /root ".*no-such-dir" does not exist/,
+    );
     expect(() => serveStatic(path.join(tree.root, 'a.txt'))).toThrow(/is not a directory/);
     expect(() => serveStatic('')).toThrow(/root must be a directory path/);
   });
@@ -53,7 +62,9 @@ describe('serveStatic: creating it', () => {
     expect(() => serveStatic(tree.root, { dotfiles: 'hide' as never })).toThrow(/dotfiles must be/);
     expect(() => serveStatic(tree.root, { maxAge: -1 })).toThrow(/maxAge must be/);
     expect(() => serveStatic(tree.root, { maxAge: Number.NaN })).toThrow(/maxAge must be/);
-    expect(() => serveStatic(tree.root, { index: ['../a.txt'] })).toThrow(/index must be file names/);
+    expect(() => serveStatic(tree.root, { index: ['../a.txt'] })).toThrow(
+      /index must be file names/,
+    );
   });
 });
 
@@ -73,15 +84,27 @@ describe('serveStatic: options', () => {
   });
 
   it('maxAge (ms, capped at a year) and immutable shape Cache-Control; cacheControl: false drops it', async () => {
-    expect(header((await get({ maxAge: 90_500, immutable: true }, '/a.txt')).headers, 'cache-control')).toBe('public, max-age=90, immutable');
-    expect(header((await get({ maxAge: 1e15 }, '/a.txt')).headers, 'cache-control')).toBe('public, max-age=31536000');
-    expect(header((await get({ cacheControl: false }, '/a.txt')).headers, 'cache-control')).toBeUndefined();
+    expect(
+      header((await get({ maxAge: 90_500, immutable: true }, '/a.txt')).headers, 'cache-control'),
+    ).toBe('public, max-age=90, immutable');
+    expect(header((await get({ maxAge: 1e15 }, '/a.txt')).headers, 'cache-control')).toBe(
+      'public, max-age=31536000',
+    );
+    expect(
+      header((await get({ cacheControl: false }, '/a.txt')).headers, 'cache-control'),
+    ).toBeUndefined();
   });
 
   it('etag, lastModified and acceptRanges: false leave those out, and a Range is then ignored', async () => {
-    const off = await get({ etag: false, lastModified: false, acceptRanges: false }, '/a.txt', { Range: 'bytes=0-1' });
+    const off = await get({ etag: false, lastModified: false, acceptRanges: false }, '/a.txt', {
+      Range: 'bytes=0-1',
+    });
     expect(off.statusCode).toBe(200);
-    expect(off.headers.map(([n]) => n)).toEqual(['Cache-Control', 'Content-Type', 'Content-Length']);
+    expect(off.headers.map(([n]) => n)).toEqual([
+      'Cache-Control',
+      'Content-Type',
+      'Content-Length',
+    ]);
     // Without an ETag, the tag the file would have had no longer matches: the file is sent.
     const tag = header((await get({}, '/a.txt')).headers, 'etag') ?? '';
     expect((await get({}, '/a.txt', { 'If-None-Match': tag })).statusCode).toBe(304);
@@ -92,7 +115,9 @@ describe('serveStatic: options', () => {
 describe('serveStatic: mounted under a prefix', () => {
   it('serves the path below SCRIPT_NAME and keeps SCRIPT_NAME in its redirects', async () => {
     const { port } = await start(under('/static', serveStatic(tree.root)));
-    expect((await exchange(port, 'GET', '/static/a.txt')).body.toString()).toBe('hello, static world\n');
+    expect((await exchange(port, 'GET', '/static/a.txt')).body.toString()).toBe(
+      'hello, static world\n',
+    );
     expect((await exchange(port, 'GET', '/static/dir/')).status).toBe(200);
     const dir = await exchange(port, 'GET', '/static/dir?q=1');
     expect([dir.status, dir.headers.get('location')]).toEqual([301, ['/static/dir/?q=1']]);
@@ -112,7 +137,10 @@ describe('serveStatic: mounted under a prefix', () => {
 describe('serveStatic: streaming', () => {
   it('returns a ReadStream that reads a chunk at a time, not the whole file, and closes on return()', async () => {
     const app = serveStatic(tree.root);
-    const body = (await app(makeEnviron({ PATH_INFO: '/big.bin', REQUEST_URI: '/big.bin' }), () => async () => {})) as Body;
+    const body = (await app(
+      makeEnviron({ PATH_INFO: '/big.bin', REQUEST_URI: '/big.bin' }),
+      () => async () => {},
+    )) as Body;
     expect(body).toBeInstanceOf(Readable);
     const stream = body as Readable & { bytesRead: number };
     const iterator = stream[Symbol.asyncIterator]();

@@ -54,6 +54,15 @@ export const TARGETS: Target[] = [
     },
   ]),
   {
+    id: 'gateway-bare-mounted',
+    label: 'gateway + bare app mounted at /bare',
+    group: 'bare',
+    kind: 'gateway',
+    workers: 1,
+    path: '/bare/hello',
+    mountAt: '/bare',
+  },
+  {
     id: 'gateway-bare-w2',
     label: 'gateway + bare app, --workers 2',
     group: 'bare',
@@ -92,6 +101,14 @@ export const COMPARISONS: Comparison[] = [
     candidate: 'express-gateway',
     goals: { 1: 1.05 },
   },
+  // What the dispatcher costs: the same app at the root and under mount() (issue: under 5%).
+  {
+    id: 'mount',
+    label: 'bare mounted at /bare / at the root',
+    baseline: 'gateway-bare',
+    candidate: 'gateway-bare-mounted',
+    goals: { 1: 0.95, 10: 0.95 },
+  },
   // No goal: on 2 cores the load generator has one, so this is CPU efficiency, not scaling.
   {
     id: 'workers',
@@ -126,7 +143,8 @@ export interface ServerCommand {
 export function serverCommand(target: Target, port: number): ServerCommand {
   const cwd = appDir(target);
   if (target.kind === 'gateway') {
-    const args = [gatewayBin, 'serve', './src/app.ts:app', '--port', String(port), '--quiet'];
+    const spec = target.mountAt === undefined ? './src/app.ts:app' : `${target.mountAt}=./src/app.ts:app`;
+    const args = [gatewayBin, 'serve', spec, '--port', String(port), '--quiet'];
     if (target.workers > 1) args.push('--workers', String(target.workers));
     return { cwd, args };
   }

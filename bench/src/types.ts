@@ -10,6 +10,8 @@ export interface Target {
   /** Worker processes (gateway --workers); 1 means a single process. */
   workers: number;
   path: string;
+  /** Gateway only: serve the app mounted at this prefix (`gateway serve /bare=…`), through mount(). */
+  mountAt?: string;
 }
 
 /** Two targets measured in alternating rounds (A B A B ...); ratios are B over A. */

@@ -3,19 +3,30 @@
 // drain on SIGINT/SIGTERM. A mistake the user can fix gets one line and exit code 2.
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { COMPARE_HELP, parseCompare, runCompare } from './compare/command.ts';
 import { isPrimary, onDrainRequest, runPrimary, workerCount } from './cluster.ts';
-import { UsageError, loadApp } from './load-app.ts';
+import { UsageError } from './load-app.ts';
+import { checkMounts, describeSource, loadMounts, parseAppMount, parseStaticMount } from './mount-args.ts';
+import type { MountArg } from './mount-args.ts';
 import { compileTrust } from './proxy-trust.ts';
 import { defaults, serve } from './server.ts';
 import type { ServerOptions } from './server.ts';
+import { serveStatic } from './static/serve-static.ts';
+import type { App } from './types.ts';
 
 export const HELP = `Usage: gateway serve <module>[:<export>] [options]
+       gateway serve <prefix>=<module>[:<export>]... [--static <prefix>=<folder>]... [options]
+       gateway compare [<METHOD>] <path> [options]   (gateway compare --help)
 
 Serves a gateway callable (or an Express, Fastify or Hono app, through
 @gateway-interop/adapters) over HTTP/1.1. <module> is a path to a .ts or .js
-file; <export> defaults to "app".
+file; <export> defaults to "app". Several apps share one port when each is
+given a path prefix: /express=./express-app.ts /hono=./hono-app.ts. The app
+at the longest matching prefix answers; it sees the prefix in SCRIPT_NAME.
 
 Options:
+  --static <prefix>=<folder>    serve the files in <folder> at <prefix> (repeatable;
+                                a folder alone is mounted at /)
   --host <addr>                 address to listen on (default $HOST or 127.0.0.1)
   --port <n>                    port, 0 for any free one (default $PORT or 8888)
   --workers <n|auto>            run n worker processes (auto: one per core)
@@ -35,8 +46,9 @@ Options:
   --shutdown-timeout <ms>       time given to responses in flight on shutdown (default ${defaults.shutdownTimeoutMs})
   -h, --help                    show this help
 
-Example:
+Examples:
   gateway serve ./src/app.ts:app --port 9000
+  gateway serve /express=./apps/app-express/src/app.ts /hono=./apps/app-hono/src/app.ts --static /=./site
 `;
 
 const NUMBER_OPTIONS = {
@@ -56,6 +68,7 @@ const config = {
   strict: true,
   options: {
     host: { type: 'string' },
+    static: { type: 'string', multiple: true },
     port: { type: 'string' },
     workers: { type: 'string' },
     trace: { type: 'boolean' },
@@ -68,7 +81,8 @@ const config = {
 } satisfies ParseArgsConfig;
 
 export interface ServeCommand {
-  appSpec: string;
+  /** What is served where: one app at the root, or several apps and folders at prefixes. */
+  mounts: MountArg[];
   options: ServerOptions;
   workers: number;
 }
@@ -96,9 +110,11 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
   if (values.help || positionals[0] === 'help') return 'help';
   if (positionals.length === 0) throw new UsageError('missing command; try "gateway serve ./app.ts:app" or "gateway --help"');
   const [command, appSpec, ...extra] = positionals;
-  if (command !== 'serve') throw new UsageError(`unknown command "${command}"; the only command is "serve"`);
-  if (appSpec === undefined) throw new UsageError('serve needs the app to serve, as <module>:<export>, e.g. ./src/app.ts:app');
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (command !== 'serve') throw new UsageError(`unknown command "${command}"; the commands are "serve" and "compare"`);
+  const mounts = [appSpec, ...extra].filter((arg) => arg !== undefined).map(parseAppMount);
+  for (const arg of values.static ?? []) mounts.push(parseStaticMount(arg));
+  if (mounts.length === 0) throw new UsageError('serve needs the app to serve, as <module>:<export>, e.g. ./src/app.ts:app');
+  checkMounts(mounts);
   const options: ServerOptions = {
     host: values.host ?? env.HOST ?? defaults.host,
     port: defaults.port,
@@ -135,29 +151,52 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
     workers = count;
   }
   if (workers > 1) options.multiprocess = true;
-  return { appSpec, options, workers };
+  return { mounts, options, workers };
+}
+
+/** The app the server runs for these mounts. */
+function loadServed(mounts: readonly MountArg[]): Promise<App> {
+  return loadMounts(mounts, (root) => serveStatic(root));
+}
+
+/** The start-up line, and under a dispatcher one line per mount with its URL. */
+export function announce(what: string, mounts: readonly MountArg[], url: string): string {
+  const only = mounts.length === 1 && mounts[0]!.prefix === '' ? mounts[0]! : undefined;
+  if (only !== undefined) return `gateway: ${what} ${describeSource(only.source)} on ${url}/ (Ctrl-C to stop)\n`;
+  const sorted = [...mounts].sort((a, b) => a.prefix.localeCompare(b.prefix));
+  const width = Math.max(...sorted.map((m) => url.length + (m.prefix || '/').length));
+  const lines = sorted.map((m) => `  ${(url + (m.prefix || '/')).padEnd(width)}  ${describeSource(m.source)}`);
+  return `gateway: ${what} ${mounts.length} mounts on ${url}/ (Ctrl-C to stop)\n${lines.join('\n')}\n`;
 }
 
 /** Runs the CLI; resolves with the exit code once serving has started (or failed). */
 export async function main(argv: readonly string[]): Promise<number> {
   let command: ServeCommand | 'help';
   try {
+    if (argv[0] === 'compare') {
+      const compare = parseCompare(argv.slice(1));
+      if (compare === 'help') {
+        process.stdout.write(COMPARE_HELP);
+        return 0;
+      }
+      return await runCompare(compare);
+    }
     command = parseCommand(argv);
     if (command === 'help') {
       process.stdout.write(HELP);
       return 0;
     }
     if (command.workers > 1 && isPrimary()) {
-      await loadApp(command.appSpec); // fail here, once, rather than in every worker
-      const { workers, appSpec } = command;
+      await loadServed(command.mounts); // fail here, once, rather than in every worker
+      const { workers, mounts } = command;
       runPrimary(workers, (line) => process.stderr.write(line + '\n'), (url) => {
-        process.stdout.write(`gateway: ${workers} workers serving ${appSpec} on ${url}/ (Ctrl-C to stop)\n`);
+        process.stdout.write(announce(`${workers} workers serving`, mounts, url));
       });
       return 0;
     }
-    const app = await loadApp(command.appSpec);
+    const app = await loadServed(command.mounts);
     const handle = await serve(app, command.options);
-    if (isPrimary()) process.stdout.write(`gateway: serving ${command.appSpec} on ${handle.url}/ (Ctrl-C to stop)\n`);
+    if (isPrimary()) process.stdout.write(announce('serving', command.mounts, handle.url));
     let draining = false;
     const drain = (): void => {
       if (draining) return;

@@ -24,7 +24,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
 describe('parseCommand', () => {
   it('reads serve, host, port and flags; flags win over HOST and PORT', () => {
     const c = parseCommand(['serve', 'app.ts:app', '--port', '9000', '--trace'], { PORT: '1234', HOST: '0.0.0.0' });
-    expect(c).toMatchObject({ appSpec: 'app.ts:app', workers: 1, options: { port: 9000, host: '0.0.0.0', trace: true, accessLog: true } });
+    expect(c).toMatchObject({ mounts: [{ prefix: '', source: { kind: 'app', spec: 'app.ts:app' } }], workers: 1, options: { port: 9000, host: '0.0.0.0', trace: true, accessLog: true } });
     expect(parseCommand(['serve', 'a.ts'], { PORT: '1234' })).toMatchObject({ options: { port: 1234 } });
   });
 
@@ -39,10 +39,26 @@ describe('parseCommand', () => {
     [['launch', 'a.ts'], /unknown command "launch"/],
     [['serve', 'a.ts', '--bogus'], /Unknown option '--bogus'/],
     [['serve', 'a.ts', '--workers', 'many'], /--workers must be/],
-    [['serve', 'a.ts', 'extra'], /unexpected argument "extra"/],
+    [['serve', 'a.ts', 'extra'], /two things are mounted at "\/"/],
+    [['serve', '/a=./a.ts', '/a=./b.ts'], /two things are mounted at "\/a"/],
+    [['serve', '/a/=./a.ts'], /in "\/a\/=\.\/a\.ts": mount prefix "\/a\/" must not end with "\/"/],
+    [['serve', '/a='], /names no module/],
+    [['serve', '/a=./a.ts', '--static', '/a=.'], /two things are mounted at "\/a"/],
+    [['serve', '/a=./a.ts', '--static', '/s=./no-such-folder'], /--static: the folder "\.\/no-such-folder" does not exist/],
   ])('%j is a usage error', (args, message) => {
     expect(() => parseCommand(args, {})).toThrow(UsageError);
     expect(() => parseCommand(args, {})).toThrow(message);
+  });
+
+  it('reads several apps at prefixes and static folders beside them', () => {
+    const c = parseCommand(['serve', '/express=./e.ts', '/hono=./h.ts:app', '--static', '/=.'], {});
+    expect(c).toMatchObject({
+      mounts: [
+        { prefix: '/express', source: { kind: 'app', spec: './e.ts' } },
+        { prefix: '/hono', source: { kind: 'app', spec: './h.ts:app' } },
+        { prefix: '', source: { kind: 'static' } },
+      ],
+    });
   });
 
   it('reports a bad PORT variable by name', () => {
@@ -88,6 +104,32 @@ describe('the gateway command', () => {
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+  });
+
+  it('serves several apps and a folder on one port, each at its prefix', async () => {
+    const expressApp = path.join(here, '..', '..', '..', 'apps', 'app-express', 'src', 'app.ts');
+    const site = path.join(here, 'fixtures');
+    const child = spawn(process.execPath, [bin, 'serve', `/bare=${bareApp}`, `/express=${expressApp}`, '--static', `/files=${site}`, '--port', '0', '--quiet'], {
+      env: { ...process.env, PORT: '', HOST: '127.0.0.1' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    try {
+      while (!/3 mounts on (http:\/\/\S+)\/[^]*files/.test(stdout)) await once(child.stdout, 'data');
+      const url = /on (http:\/\/\S+)\//.exec(stdout)![1]!;
+      expect(stdout).toContain(`${url}/express  `);
+      expect(await (await fetch(`${url}/bare/hello`)).text()).toBe('Hello world from a bare gateway app!\n');
+      expect(await (await fetch(`${url}/express/hello`)).text()).toBe('Hello world from Express!');
+      const file = await fetch(`${url}/files/pid-app.ts`);
+      expect(file.status).toBe(200);
+      expect(await file.text()).toContain('process.pid');
+      const none = await fetch(`${url}/nothing`);
+      expect(none.status).toBe(404);
+      expect(await none.text()).toContain('mounted: /bare, /express, /files');
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   });
 
   describe('--workers', () => {

@@ -2,9 +2,10 @@
 // used (REQUEST_URI at the root, PATH_INFO re-encoded otherwise) and how its segments are checked.
 import { describe, expect, it } from 'vitest';
 import { makeEnviron } from '../testing.ts';
-import { parseRequestPath, rawPathBelowMount } from './_request-path.ts';
+import { pathBelowMount as rawPathBelowMount } from '../http/mount-path.ts';
+import { parseRequestPath } from './_request-path.ts';
 
-describe('rawPathBelowMount', () => {
+describe('the path below the mount, as serveStatic reads it (http/mount-path.ts)', () => {
   it('at the root, takes the raw path of REQUEST_URI, encoding kept, query and authority dropped', () => {
     const at = (uri: string, pathInfo: string) =>
       rawPathBelowMount(makeEnviron({ REQUEST_URI: uri, PATH_INFO: pathInfo }));
@@ -14,7 +15,7 @@ describe('rawPathBelowMount', () => {
     expect(at('http://h', '/')).toBe('/');
   });
 
-  it('re-encodes PATH_INFO when mounted, or when a middleware rewrote it', () => {
+  it('under a mount, the raw rest; PATH_INFO re-encoded when a middleware rewrote it', () => {
     const mounted = makeEnviron({
       SCRIPT_NAME: '/s',
       PATH_INFO: '/a b/100%.txt',

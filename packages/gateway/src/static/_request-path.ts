@@ -4,7 +4,6 @@
 // segment act as two), NUL, percent-encoding that is not UTF-8 (overlong forms like `%c0%ae`),
 // and dotfiles unless allowed. The realpath check in `_find-file.ts` is the second line, for
 // symlinks.
-import type { Environ } from '../types.ts';
 
 /** What to do about a name starting with `.` (send's `dotfiles` option, same values). */
 export type DotfilePolicy = 'ignore' | 'deny' | 'allow';
@@ -15,55 +14,6 @@ export type RequestPath =
   /** The request was for the mount point itself (`/static` with nothing after it). */
   | { kind: 'mount-point' }
   | { kind: 'refused'; status: 400 | 403 | 404; why: string };
-
-// `scheme://authority` at the start of an absolute-form target (RFC 9112 §3.2.2).
-const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
-
-/** Percent-decodes as the server does for PATH_INFO (SPEC 2.2): UTF-8, or as sent if invalid. */
-function decodeAsServer(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
-
-/** Percent-encodes a decoded segment; unlike encodeURIComponent it never throws (lone surrogates). */
-function encodeSegment(segment: string): string {
-  return segment.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, (run) =>
-    [...Buffer.from(run, 'utf8')]
-      .map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`)
-      .join(''),
-  );
-}
-
-/** The path of REQUEST_URI: no query, no `scheme://authority` of an absolute-form target. */
-function pathOfTarget(uri: string): string {
-  const query = uri.indexOf('?');
-  const target = query === -1 ? uri : uri.slice(0, query);
-  const authority = target.startsWith('/') ? null : ABSOLUTE_FORM.exec(target);
-  if (authority === null) return target; // origin-form, or `*` (refused later)
-  const rest = target.slice(authority[0].length);
-  return rest === '' ? '/' : rest;
-}
-
-/**
- * The path below the mount point, still percent-encoded as the client sent it.
- *
- * Stand-in for the shared "raw path below SCRIPT_NAME" that `mount()` will define (issue 9); swap
- * this one function for it. At the root the raw path comes from REQUEST_URI, so `%2F` and `%2e%2e`
- * are seen as sent. Under a mount, or when a middleware has rewritten PATH_INFO so that it no
- * longer matches REQUEST_URI, this falls back to PATH_INFO, already decoded (an encoded slash is
- * then indistinguishable from a real one, which is why the shared function is wanted), and
- * re-encodes it segment by segment so both cases reach the same checks.
- */
-export function rawPathBelowMount(environ: Environ): string {
-  if (environ.SCRIPT_NAME === '') {
-    const raw = pathOfTarget(environ.REQUEST_URI);
-    if (decodeAsServer(raw) === environ.PATH_INFO) return raw;
-  }
-  return environ.PATH_INFO.split('/').map(encodeSegment).join('/');
-}
 
 /** Decodes and checks each segment of a raw path (see the file comment for what is refused). */
 export function parseRequestPath(raw: string, dotfiles: DotfilePolicy): RequestPath {

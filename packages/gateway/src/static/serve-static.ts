@@ -6,7 +6,8 @@ import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { App } from '../types.ts';
 import { findFile } from './_find-file.ts';
-import { parseRequestPath, rawPathBelowMount } from './_request-path.ts';
+import { pathBelowMount } from '../http/mount-path.ts';
+import { parseRequestPath } from './_request-path.ts';
 import type { DotfilePolicy } from './_request-path.ts';
 import { redirectToDirectory, refuse, sendFile } from './_responses.ts';
 import type { ResponseSettings } from './_responses.ts';
@@ -123,7 +124,8 @@ export function serveStatic(root: string, options: StaticOptions = {}): App {
       ]);
       return [];
     }
-    const raw = rawPathBelowMount(environ);
+    // The raw path below the mount (SPEC 7.2): `%2F` and `%2e%2e` are checked as the client sent them.
+    const raw = pathBelowMount(environ);
     const asked = parseRequestPath(raw, dotfiles);
     if (asked.kind === 'refused') return refuse(startResponse, asked.status);
     if (asked.kind === 'mount-point') {

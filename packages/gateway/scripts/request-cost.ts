@@ -47,6 +47,7 @@ function measure(heads: string[]): { median: number; responseBytes: number } {
     serverLine: 'Server: gateway-interop\r\n',
     trace: null,
     log: null,
+    tap: null,
     reportError: (error) => {
       throw error;
     },

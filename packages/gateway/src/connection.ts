@@ -15,6 +15,7 @@ import { ResponseWriter } from './response-writer.ts';
 import type { ResponseSink } from './response-writer.ts';
 import { httpDate } from './http-date.ts';
 import type { App } from './types.ts';
+import type { ExchangeTap, Tap } from './inspect/tap.ts';
 
 /** Everything a connection needs from its server, fixed when the server is made. */
 export interface ConnectionSettings {
@@ -31,6 +32,8 @@ export interface ConnectionSettings {
   /** Called once per finished response when the access log is on. */
   log: ((remote: string, head: RequestHead, status: number, bytes: number) => void) | null;
   reportError: (error: unknown) => void;
+  /** The inspector's tap (`--inspect`), or null: then each step below costs one null check. */
+  tap: Tap | null;
 }
 
 /** The server side of a connection: where it registers and whether the server is closing. */
@@ -75,6 +78,8 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   private drained: (() => void) | null = null;
   /** When the packet being parsed arrived: see now(). */
   private parseTime = 0;
+  /** The exchange the inspector's tap is recording, when it is on. */
+  private tapped: ExchangeTap | null = null;
   phase = IDLE;
   deadline: number;
 
@@ -107,6 +112,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
 
   private onData(chunk: Buffer): void {
     if (this.phase === CLOSING) return; // lingering close: read and drop
+    if (this.settings.tap !== null) this.settings.tap.received(this, chunk);
     if (this.stash !== null) {
       this.stash = Buffer.concat([this.stash, chunk]);
       if (this.stash.length > MAX_BACKLOG) this.pauseReading();
@@ -181,10 +187,16 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
       this.phase = APP;
     }
     if (this.settings.trace !== null) this.traceRequest(head);
+    const tap = this.settings.tap === null ? null : this.settings.tap.begin(this, head, { address: this.remoteAddress, port: this.remotePort });
+    this.tapped = tap;
     const environ = buildEnviron(head, this.remoteAddress, this.remotePort, this.settings.info, input, writer);
     let result: unknown;
     try {
-      result = this.settings.app(environ, writer.startResponse);
+      if (tap === null) result = this.settings.app(environ, writer.startResponse);
+      else {
+        tap.environ(environ);
+        result = tap.body(this.settings.app(environ, tap.startResponse(writer.startResponse)));
+      }
     } catch (error) {
       return writer.fail(error);
     }
@@ -304,6 +316,10 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     this.writer = null;
     const head = this.head;
     if (this.settings.log !== null && head !== null) this.settings.log(this.remoteAddress, head, writer.code, writer.sent);
+    if (this.tapped !== null) {
+      this.tapped.done(writer.code, writer.sent);
+      this.tapped = null;
+    }
     if (!reusable) return this.shutdown();
     if (this.body !== null && !this.body.complete) {
       this.body.discard();
@@ -327,6 +343,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
 
   traceResponse(head: string): void {
     this.settings.trace?.('>', head);
+    this.tapped?.responseHead(head);
   }
 
   private traceRequest(head: RequestHead): void {

@@ -11,6 +11,7 @@ import type { ServerInfo } from './environ.ts';
 import { compileTrust } from './proxy-trust.ts';
 import type { ForwardedHeader } from './proxy-trust.ts';
 import type { App, ErrorStream } from './types.ts';
+import type { Tap } from './inspect/tap.ts';
 
 export interface ServerOptions {
   /** Address to listen on (serve only). Default `127.0.0.1`. */
@@ -54,6 +55,8 @@ export interface ServerOptions {
   multiprocess?: boolean;
   /** Where app errors and `gateway.errors` go. Default stderr. */
   errors?: ErrorStream;
+  /** The inspector's tap (`--inspect`, see inspect/recorder.ts); off by default, and free when off. */
+  inspect?: Tap;
 }
 
 export const defaults = {
@@ -119,6 +122,7 @@ export class GatewayServer implements ConnectionHost {
       trace: traceSink === null ? null : tracer(traceSink),
       log: logSink === null ? null : accessLogger(logSink),
       reportError: (error) => errors.write(`gateway: app error: ${describeError(error)}\n`),
+      tap: options.inspect ?? null,
     };
     // allowHalfOpen: a client may send its last request and shut its side; it still gets the answer.
     this.net = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));

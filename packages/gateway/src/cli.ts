@@ -8,6 +8,9 @@ import { isPrimary, onDrainRequest, runPrimary, workerCount } from './cluster.ts
 import { UsageError } from './load-app.ts';
 import { checkMounts, describeSource, loadMounts, parseAppMount, parseStaticMount } from './mount-args.ts';
 import type { MountArg } from './mount-args.ts';
+import { announceInspector, INSPECT_FLAGS, INSPECT_HELP, parseInspect, serveInspector } from './inspect/start.ts';
+import type { InspectAt } from './inspect/start.ts';
+import { Recorder } from './inspect/recorder.ts';
 import { compileTrust } from './proxy-trust.ts';
 import { defaults, serve } from './server.ts';
 import type { ServerOptions } from './server.ts';
@@ -32,7 +35,7 @@ Options:
   --workers <n|auto>            run n worker processes (auto: one per core)
   --trace                       print every request and response head (< and > lines)
   --quiet                       no access log
-  --trust-proxy <list>          believe X-Forwarded-* from these proxies (addresses,
+${INSPECT_HELP}  --trust-proxy <list>          believe X-Forwarded-* from these proxies (addresses,
                                 CIDRs, loopback, linklocal, uniquelocal; default none)
   --trust-proxy-header <name>   x-forwarded (default) or forwarded (RFC 7239)
   --max-body-bytes <n>          largest request body (default ${defaults.maxBodyBytes})
@@ -76,6 +79,7 @@ const config = {
     'trust-proxy': { type: 'string' },
     'trust-proxy-header': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
+    ...INSPECT_FLAGS,
     ...Object.fromEntries(Object.keys(NUMBER_OPTIONS).map((name) => [name, { type: 'string' }])),
   },
 } satisfies ParseArgsConfig;
@@ -85,6 +89,8 @@ export interface ServeCommand {
   mounts: MountArg[];
   options: ServerOptions;
   workers: number;
+  /** Where the inspector page listens, with `--inspect`. */
+  inspect?: InspectAt;
 }
 
 function wholeNumber(name: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -151,7 +157,10 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
     workers = count;
   }
   if (workers > 1) options.multiprocess = true;
-  return { mounts, options, workers };
+  const inspect = parseInspect(values);
+  // Each worker would record its own share of the exchanges: one page could not show them all.
+  if (inspect !== undefined && workers > 1) throw new UsageError('--inspect records in one process; use it without --workers');
+  return { mounts, options, workers, ...(inspect !== undefined ? { inspect } : {}) };
 }
 
 /** The app the server runs for these mounts. */
@@ -195,8 +204,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const app = await loadServed(command.mounts);
-    const handle = await serve(app, command.options);
+    const recorder = command.inspect === undefined ? undefined : new Recorder({ apps: command.mounts.map((m) => ({ prefix: m.prefix, name: m.prefix || '/' })) });
+    const handle = await serve(app, recorder === undefined ? command.options : { ...command.options, inspect: recorder });
     if (isPrimary()) process.stdout.write(announce('serving', command.mounts, handle.url));
+    if (recorder !== undefined && command.inspect !== undefined) {
+      const columns = command.mounts.map((m) => ({ name: m.prefix || '/', place: { host: handle.host, port: handle.port, prefix: m.prefix } }));
+      process.stdout.write(announceInspector(await serveInspector(recorder, command.inspect, columns)));
+    }
     let draining = false;
     const drain = (): void => {
       if (draining) return;

@@ -18,7 +18,7 @@ export const CSP =
 const SECURITY: HeaderList = [
   ['Content-Security-Policy', CSP],
   ['X-Content-Type-Options', 'nosniff'],
-  ['Referrer-Policy', 'no-referrer'],
+  ['Referrer-Policy', 'same-origin'],
   ['Cache-Control', 'no-store'],
 ];
 
@@ -63,8 +63,10 @@ export function inspectorApp({ recorder, columns = [] }: InspectorOptions): App 
     if (path === '/compare') {
       if (method !== 'POST') return page('200 OK', comparePage(EMPTY_FORM, columns.length));
       // A page on another site may not make this server send requests (cross-site form posts).
+      // (Referrer-Policy same-origin keeps Origin in same-origin posts; Sec-Fetch-Site says it too.)
       const origin = environ.HTTP_ORIGIN;
-      if (origin !== undefined && origin !== `${environ['gateway.url_scheme']}://${environ.HTTP_HOST}`) {
+      const site = environ.HTTP_SEC_FETCH_SITE;
+      if ((site !== undefined && site !== 'same-origin' && site !== 'none') || (origin !== undefined && origin !== `${environ['gateway.url_scheme']}://${environ.HTTP_HOST}`)) {
         return send(startResponse, '403 Forbidden', 'text/plain; charset=utf-8', 'Cross-origin form posts are refused.\n');
       }
       const form = await readForm(environ);

@@ -1,5 +1,6 @@
 // The inspector's only script: keeps the list of exchanges live from the server's event stream.
 // Every value is set with textContent, never parsed as HTML: what a client sent stays text.
+/* global document, EventSource */
 const table = document.querySelector('#exchanges tbody');
 const live = document.getElementById('live');
 const KEEP = 200;

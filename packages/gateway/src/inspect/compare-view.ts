@@ -47,7 +47,7 @@ export function comparePage(form: CompareForm, appCount: number, result?: Compar
   const formHtml = html`<form method="post" action="/compare" id="compare-form">
 <div class="line"><label>Method <select name="method">${methods.map((m) => html`<option${m === form.method ? html` selected` : ''}>${m}</option>`)}</select></label>
 <label class="grow">Path <input name="path" value="${form.path}" autocomplete="off"></label></div>
-<label>Headers, one <code>Name: value</code> a line <textarea name="headers" rows="3">${form.headers}</textarea></label>
+<label><span>Headers, one <code>Name: value</code> a line</span> <textarea name="headers" rows="3">${form.headers}</textarea></label>
 <label>Body <textarea name="body" rows="3">${form.body}</textarea></label>
 <button type="submit">Send to all ${appCount} apps</button>
 </form>`;

@@ -28,16 +28,24 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
 }
 
 /**
- * Bytes as text with the protocol's invisible characters made visible: CR as ␍, LF as ␊ (and a
- * line break after it), other control bytes as \xNN. Latin-1, so each byte is one character.
+ * Bytes as text with the protocol's invisible characters made visible: CR as `\r`, LF as `\n` (and
+ * a line break after it), other control bytes as `\xNN`, each marker in a `<span class="ctl">` so
+ * it reads apart from the bytes themselves. Latin-1, so each byte is one character; escaped.
  */
-export function visibleBytes(bytes: Uint8Array): string {
+export function visibleBytes(bytes: Uint8Array): Html {
   let out = '';
+  let run = '';
+  const marker = (text: string): void => {
+    out += escapeHtml(run) + `<span class="ctl">${text}</span>`;
+    run = '';
+  };
   for (const byte of bytes) {
-    if (byte === 0x0d) out += '␍';
-    else if (byte === 0x0a) out += '␊\n';
-    else if (byte < 0x20 || byte === 0x7f) out += `\\x${byte.toString(16).padStart(2, '0')}`;
-    else out += String.fromCharCode(byte);
+    if (byte === 0x0d) marker('\\r');
+    else if (byte === 0x0a) {
+      marker('\\n');
+      out += '\n';
+    } else if (byte < 0x20 || byte === 0x7f) marker(`\\x${byte.toString(16).padStart(2, '0')}`);
+    else run += String.fromCharCode(byte);
   }
-  return out;
+  return new Html(out + escapeHtml(run));
 }

@@ -32,10 +32,11 @@ let inspector: Inspector;
 let recorder: Recorder;
 let pages: Page[] = [];
 
-/** Sends raw bytes and waits for the server to close (Connection: close). */
+/** Sends raw bytes and waits for the server to close (Connection: close), then closes too. */
 function rawRequest(text: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(served.port, '127.0.0.1', () => socket.end(text));
+    const socket = net.connect(served.port, '127.0.0.1', () => socket.write(text));
+    socket.on('end', () => socket.end());
     const parts: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => parts.push(chunk));
     socket.on('close', () => resolve(Buffer.concat(parts).toString('latin1')));

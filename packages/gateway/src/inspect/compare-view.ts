@@ -24,6 +24,7 @@ export function requestOf(form: CompareForm): CompareRequest | string {
   const method = form.method.trim().toUpperCase() || 'GET';
   if (!METHOD.test(method)) return 'The method must be a token, e.g. GET or POST.';
   const path = form.path.trim() || '/';
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   if (!path.startsWith('/') || /[\s\x00-\x1f\x7f]/.test(path)) return 'The path must start with / and hold no spaces or control characters.';
   const headers: Array<[string, string]> = [];
   for (const line of form.headers.split(/\r?\n/)) {

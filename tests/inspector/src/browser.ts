@@ -41,12 +41,20 @@ export async function launchChromium(): Promise<Found> {
   for (const candidate of await candidates()) {
     try {
       const executablePath = await candidate.path();
-      const browser = await chromium.launch({ executablePath, args: FLAGS, headless: true, timeout: 60_000 });
+      const browser = await chromium.launch({
+        executablePath,
+        args: FLAGS,
+        headless: true,
+        timeout: 60_000,
+      });
       return { browser, source: `${candidate.source}: Chromium ${browser.version()}` };
     } catch (error) {
-      reasons.push(`${candidate.source}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+      reasons.push(
+        `${candidate.source}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`,
+      );
     }
   }
-  if (reasons.length === 0) reasons.push(`no Chromium for ${process.platform}-${process.arch}; set CHROMIUM_PATH`);
+  if (reasons.length === 0)
+    reasons.push(`no Chromium for ${process.platform}-${process.arch}; set CHROMIUM_PATH`);
   return { skipped: reasons.join('; ') };
 }

@@ -25,7 +25,11 @@ const DESKTOP = { width: 1920, height: 1080 };
 const found = await launchChromium();
 const browser: Browser | null = 'browser' in found ? found.browser : null;
 // Said once, in the test output, whichever way it went: a skip must never pass for a run.
-console.log('skipped' in found ? `inspector browser tests SKIPPED: ${found.skipped}` : `inspector browser tests use ${found.source}`);
+console.log(
+  'skipped' in found
+    ? `inspector browser tests SKIPPED: ${found.skipped}`
+    : `inspector browser tests use ${found.source}`,
+);
 
 let served: ServeHandle;
 let inspector: Inspector;
@@ -69,8 +73,14 @@ describe.skipIf(browser === null)('inspector page in headless Chromium', () => {
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });
     recorder = new Recorder({ apps: APPS.map((name) => ({ prefix: `/${name}`, name })) });
-    served = await serve(mount({ '/express': express, '/fastify': fastify, '/hono': hono, '/bare': bare }), { port: 0, accessLog: false, inspect: recorder });
-    const columns = APPS.map((name) => ({ name, place: { host: '127.0.0.1', port: served.port, prefix: `/${name}` } }));
+    served = await serve(
+      mount({ '/express': express, '/fastify': fastify, '/hono': hono, '/bare': bare }),
+      { port: 0, accessLog: false, inspect: recorder },
+    );
+    const columns = APPS.map((name) => ({
+      name,
+      place: { host: '127.0.0.1', port: served.port, prefix: `/${name}` },
+    }));
     inspector = await serveInspector(recorder, { host: '127.0.0.1', port: 0 }, columns);
   });
 
@@ -84,14 +94,20 @@ describe.skipIf(browser === null)('inspector page in headless Chromium', () => {
   it('shows each app’s exchange live, without a reload', async () => {
     const page = await newPage();
     const errors: string[] = [];
-    page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+    page.on(
+      'console',
+      (message) => void (message.type() === 'error' && errors.push(message.text())),
+    );
     await page.goto(inspector.handle.url + '/');
     await expect.poll(() => page.locator('#live').getAttribute('data-state')).toBe('live');
     for (const name of APPS) {
       const response = await fetch(`${served.url}/${name}/hello`);
       expect(response.status).toBe(200);
       await response.arrayBuffer();
-      await page.locator('#exchanges tbody tr', { hasText: `/${name}/hello` }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('#exchanges tbody tr', { hasText: `/${name}/hello` })
+        .first()
+        .waitFor({ timeout: 10_000 });
     }
     expect(await page.locator('#exchanges tbody tr').count()).toBe(4);
     expect(errors).toEqual([]);
@@ -101,16 +117,22 @@ describe.skipIf(browser === null)('inspector page in headless Chromium', () => {
   it('draws an Express exchange: raw request, environ, startResponse, fields by origin', async () => {
     const page = await newPage();
     await page.goto(inspector.handle.url + '/');
-    await Promise.all([page.waitForURL(/\/x\/0$/), page.locator('#exchanges a', { hasText: '#0' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/x\/0$/),
+      page.locator('#exchanges a', { hasText: '#0' }).click(),
+    ]);
     expect(await text(page.locator('h1'))).toContain('GET /express/hello');
     // The raw request with CR and LF made visible.
     expect(await text(page.locator('#request pre'))).toContain('GET /express/hello HTTP/1.1\\r\\n');
     const environ = page.locator('#environ table');
     expect(await text(environ.locator('tr', { hasText: 'REQUEST_METHOD' }))).toContain('GET');
     expect(await text(environ.locator('tr', { hasText: 'gateway.url_scheme' }))).toContain('http');
-    expect(await text(environ.locator('tr', { hasText: 'HTTP_HOST' }))).toContain(`127.0.0.1:${served.port}`);
+    expect(await text(environ.locator('tr', { hasText: 'HTTP_HOST' }))).toContain(
+      `127.0.0.1:${served.port}`,
+    );
     expect(await text(page.locator('#timeline'))).toContain('startResponse');
-    const field = (name: string) => page.locator('#fields tr', { has: page.locator(`td:first-child code:text-is("${name}")`) });
+    const field = (name: string) =>
+      page.locator('#fields tr', { has: page.locator(`td:first-child code:text-is("${name}")`) });
     expect(await text(field('X-Powered-By').locator('.origin'))).toBe('app (express)');
     expect(await text(field('ETag').locator('.origin'))).toBe('app (express)');
     expect(await text(field('Date').locator('.origin'))).toBe('server');
@@ -119,7 +141,9 @@ describe.skipIf(browser === null)('inspector page in headless Chromium', () => {
     await page.setViewportSize(PHONE);
     await shot(page, 'exchange-phone.png');
     // Nothing wider than the phone's screen but the scrolling tables and raw blocks.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      PHONE.width,
+    );
   });
 
   it('reads with scripts off: the exchange view is server-rendered', async () => {
@@ -129,7 +153,9 @@ describe.skipIf(browser === null)('inspector page in headless Chromium', () => {
     await page.goto(`${inspector.handle.url}/x/${id}`);
     expect(await text(page.locator('h1'))).toContain('GET /hono/hello');
     expect(await text(page.locator('#environ'))).toContain('PATH_INFO');
-    expect(await text(page.locator('#fields tr', { hasText: 'content-type' }))).toMatch(/^content-type\s+text\/plain;charset=UTF-8\s+app \(hono\)$/);
+    expect(await text(page.locator('#fields tr', { hasText: 'content-type' }))).toMatch(
+      /^content-type\s+text\/plain;charset=UTF-8\s+app \(hono\)$/,
+    );
   });
 
   it('compares one request across the four apps, differences marked', async () => {
@@ -137,13 +163,19 @@ describe.skipIf(browser === null)('inspector page in headless Chromium', () => {
     await page.goto(inspector.handle.url + '/compare');
     await page.locator('input[name=path]').fill('/hello');
     await page.locator('textarea[name=headers]').fill('Accept: text/plain');
-    await Promise.all([page.waitForURL(/\/compare$/), page.waitForLoadState(), page.locator('button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForURL(/\/compare$/),
+      page.waitForLoadState(),
+      page.locator('button[type=submit]').click(),
+    ]);
     const table = page.locator('#comparison');
     await table.waitFor({ timeout: 20_000 });
-    expect(await (table.locator('thead th')).allInnerTexts()).toEqual(['', ...APPS]);
-    expect(await text(table.locator('tr', { hasText: 'body' }))).toContain('Hello world from Express!');
-    expect(await (table.locator('tr.differs', { hasText: 'body' })).count()).toBe(1);
-    expect(await (table.locator('tr.differs', { hasText: 'x-powered-by' })).count()).toBe(1);
+    expect(await table.locator('thead th').allInnerTexts()).toEqual(['', ...APPS]);
+    expect(await text(table.locator('tr', { hasText: 'body' }))).toContain(
+      'Hello world from Express!',
+    );
+    expect(await table.locator('tr.differs', { hasText: 'body' }).count()).toBe(1);
+    expect(await table.locator('tr.differs', { hasText: 'x-powered-by' }).count()).toBe(1);
     await shot(page, 'compare-desktop.png');
     await page.setViewportSize(PHONE);
     await shot(page, 'compare-phone.png');
@@ -152,7 +184,11 @@ describe.skipIf(browser === null)('inspector page in headless Chromium', () => {
   it('shows hostile path, headers and body as text, and runs none of it', async () => {
     const page = await newPage();
     const violations: string[] = [];
-    page.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && violations.push(message.text())));
+    page.on(
+      'console',
+      (message) =>
+        void (/Content Security Policy/i.test(message.text()) && violations.push(message.text())),
+    );
     page.on('pageerror', (error) => violations.push(error.message));
     await page.goto(inspector.handle.url + '/');
     await expect.poll(() => page.locator('#live').getAttribute('data-state')).toBe('live');
@@ -170,11 +206,15 @@ describe.skipIf(browser === null)('inspector page in headless Chromium', () => {
     await Promise.all([page.waitForURL(/\/x\/\d+$/), row.locator('a').click()]);
     expect(await text(page.locator('h1'))).toContain(`/bare/echo/${script}${img}`);
     expect(await text(page.locator('#request pre'))).toContain(`X-Evil: ${img}${script}`);
-    expect(await text(page.locator('#environ tr', { hasText: 'HTTP_X_EVIL' }))).toContain(`${img}${script}`);
+    expect(await text(page.locator('#environ tr', { hasText: 'HTTP_X_EVIL' }))).toContain(
+      `${img}${script}`,
+    );
     expect(await text(page.locator('#request pre'))).toContain(body);
     for (const where of [inspector.handle.url + '/', page.url()]) {
       await page.goto(where);
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(
+        await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+      ).toBeUndefined();
       expect(await page.locator('main img, main script').count()).toBe(0);
     }
     expect(violations).toEqual([]);

@@ -20,9 +20,12 @@ import { indexPage } from './index-page.ts';
 import { startNative } from './native.ts';
 import type { NativeServer } from './native.ts';
 import { renderComparison, renderRaw } from './render.ts';
+import { Recorder } from '../inspect/recorder.ts';
+import { announceInspector, INSPECT_FLAGS, parseInspect, serveInspector } from '../inspect/start.ts';
+import type { InspectAt, Inspector } from '../inspect/start.ts';
 
 export const COMPARE_HELP = `Usage: gateway compare [<METHOD>] <path> [options] [<prefix>=<module>[:<export>]...]
-       gateway compare --serve [--port <n>] [<prefix>=<module>[:<export>]...]
+       gateway compare --serve [--port <n>] [--inspect] [<prefix>=<module>[:<export>]...]
 
 Mounts every app (by default each apps/app-<name>/src/app.ts of this checkout,
 at /<name>) on one gateway server, sends each the same request, and prints the
@@ -37,6 +40,9 @@ Options:
   --raw                     print each answer's raw bytes instead of the table
   --serve                   keep the apps mounted on one port, with an index page
   --host <addr>, --port <n> where --serve listens (default 127.0.0.1:8888)
+  --inspect                 with --serve: record every exchange and serve the inspector
+                            page, with its compare view (--inspect-port, default 8889;
+                            --inspect-host, default 127.0.0.1)
   -h, --help                show this help
 
 Examples:
@@ -59,6 +65,7 @@ const config = {
     port: { type: 'string' },
     static: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
+    ...INSPECT_FLAGS,
   },
 } satisfies ParseArgsConfig;
 
@@ -69,6 +76,8 @@ export interface CompareCommand {
   native: boolean;
   output: 'table' | 'json' | 'raw';
   serve: { host: string; port: number } | undefined;
+  /** Where the inspector listens (`--serve --inspect`). */
+  inspect?: InspectAt;
 }
 
 const METHOD = /^[A-Z][A-Z-]*$/;
@@ -121,7 +130,9 @@ export function parseCompare(argv: readonly string[], env: NodeJS.ProcessEnv = p
   } else if (values.host !== undefined || values.port !== undefined) {
     throw new UsageError('--host and --port are for --serve; a comparison runs on a free port of its own');
   }
-  return { request, mounts, native: values.native ?? false, output, serve: serveAt };
+  const inspect = parseInspect(values);
+  if (inspect !== undefined && !values.serve) throw new UsageError('--inspect is for --serve; a one-off comparison has nothing to watch');
+  return { request, mounts, native: values.native ?? false, output, serve: serveAt, ...(inspect !== undefined ? { inspect } : {}) };
 }
 
 function readData(data: string): Uint8Array {
@@ -153,7 +164,7 @@ export async function runCompare(command: CompareCommand, stdout: NodeJS.WriteSt
       ? command.mounts.map((m) => ({ name: m.prefix || '/', mount: m }))
       : found.map((app) => ({ name: app.name, mount: app.mount, found: app }));
   const table = await buildTable(mounted);
-  if (command.serve !== undefined) return serveForRoom(mounted, table, command.serve, stdout);
+  if (command.serve !== undefined) return serveForRoom(mounted, table, command.serve, stdout, command.inspect);
   const handle = await serve(mount(table), { host: '127.0.0.1', port: 0, accessLog: false });
   const natives: Array<{ name: string; server: NativeServer }> = [];
   try {
@@ -197,16 +208,29 @@ function toJson(comparison: Awaited<ReturnType<typeof compareAll>>): unknown {
   };
 }
 
-async function serveForRoom(mounted: readonly Mounted[], table: Record<string, App>, at: { host: string; port: number }, stdout: NodeJS.WriteStream): Promise<number> {
+async function serveForRoom(
+  mounted: readonly Mounted[],
+  table: Record<string, App>,
+  at: { host: string; port: number },
+  stdout: NodeJS.WriteStream,
+  inspectAt?: InspectAt,
+): Promise<number> {
   if (table['/'] === undefined) {
     table['/'] = indexPage(mounted.map((m) => ({ prefix: m.mount.prefix, what: describeSource(m.mount.source), routes: m.found ? DEMO_ROUTES : [] })));
   }
-  const handle: ServeHandle = await serve(mount(table), { host: at.host, port: at.port });
+  const recorder = inspectAt === undefined ? undefined : new Recorder({ apps: mounted.map((m) => ({ prefix: m.mount.prefix, name: m.name })) });
+  const handle: ServeHandle = await serve(mount(table), { host: at.host, port: at.port, ...(recorder !== undefined ? { inspect: recorder } : {}) });
   const lines = mounted.map((m) => `  ${handle.url}${m.mount.prefix || '/'}${m.found ? '/hello' : ''}`);
   stdout.write(`gateway: ${mounted.length} apps on one port; the index is ${handle.url}/ (Ctrl-C to stop)\n${lines.join('\n')}\n`);
+  let inspector: Inspector | undefined;
+  if (recorder !== undefined && inspectAt !== undefined) {
+    const columns = mounted.map((m) => ({ name: m.name, place: { host: handle.host, port: handle.port, prefix: m.mount.prefix } }));
+    inspector = await serveInspector(recorder, inspectAt, columns);
+    stdout.write(announceInspector(inspector));
+  }
   await new Promise<void>((resolve) => {
     const stop = (): void =>
-      void handle.close().then(() => {
+      void Promise.all([handle.close(), inspector?.close()]).then(() => {
         stdout.write('gateway: drained and stopped\n');
         resolve();
       });

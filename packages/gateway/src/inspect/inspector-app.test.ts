@@ -23,11 +23,17 @@ const hello: App = (_environ, startResponse) => {
 async function setup(): Promise<{ app: ServeHandle; page: ServeHandle; recorder: Recorder }> {
   const recorder = new Recorder();
   const app = await serve(hello, { port: 0, accessLog: false, inspect: recorder });
-  const page = await serve(inspectorApp({ recorder, columns: [{ name: 'hello', place: { host: '127.0.0.1', port: app.port, prefix: '' } }] }), {
-    port: 0,
-    accessLog: false,
-    shutdownTimeoutMs: 100,
-  });
+  const page = await serve(
+    inspectorApp({
+      recorder,
+      columns: [{ name: 'hello', place: { host: '127.0.0.1', port: app.port, prefix: '' } }],
+    }),
+    {
+      port: 0,
+      accessLog: false,
+      shutdownTimeoutMs: 100,
+    },
+  );
   open.push(app, page);
   return { app, page, recorder };
 }
@@ -35,7 +41,9 @@ async function setup(): Promise<{ app: ServeHandle; page: ServeHandle; recorder:
 /** A request with a raw target (fetch would normalise it). */
 function rawGet(port: number, target: string, headers = ''): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`));
+    const socket = net.connect(port, '127.0.0.1', () =>
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`),
+    );
     const parts: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => parts.push(chunk));
     socket.on('end', () => socket.end());
@@ -47,7 +55,14 @@ function rawGet(port: number, target: string, headers = ''): Promise<string> {
 describe('inspectorApp', () => {
   it('sends the strict CSP and nosniff on pages, assets and errors', async () => {
     const { page } = await setup();
-    for (const path of ['/', '/compare', '/assets/inspector.js', '/assets/inspector.css', '/x/99', '/nowhere']) {
+    for (const path of [
+      '/',
+      '/compare',
+      '/assets/inspector.js',
+      '/assets/inspector.css',
+      '/x/99',
+      '/nowhere',
+    ]) {
       const response = await fetch(page.url + path);
       await response.arrayBuffer();
       expect(response.headers.get('content-security-policy'), path).toBe(CSP);
@@ -58,9 +73,15 @@ describe('inspectorApp', () => {
 
   it('escapes what a client sent in the list and the exchange view', async () => {
     const { app, page } = await setup();
-    await rawGet(app.port, '/<script>alert(1)</script>"><img/src=x/onerror=alert(2)>', 'X-Evil: "><b>bold</b>\r\n');
+    await rawGet(
+      app.port,
+      '/<script>alert(1)</script>"><img/src=x/onerror=alert(2)>',
+      'X-Evil: "><b>bold</b>\r\n',
+    );
     const list = await (await fetch(page.url + '/')).text();
-    expect(list).toContain('/&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img/src=x/onerror=alert(2)&gt;');
+    expect(list).toContain(
+      '/&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img/src=x/onerror=alert(2)&gt;',
+    );
     expect(list).not.toContain('<script>alert');
     const view = await (await fetch(page.url + '/x/0')).text();
     expect(view).toContain('&quot;&gt;&lt;b&gt;bold&lt;/b&gt;');
@@ -76,7 +97,8 @@ describe('inspectorApp', () => {
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => {
           text += chunk;
-          if (text.startsWith('retry:') && text.length === 'retry: 1000\n\n'.length) void fetch(app.url + '/sse-test').then((r) => r.arrayBuffer());
+          if (text.startsWith('retry:') && text.length === 'retry: 1000\n\n'.length)
+            void fetch(app.url + '/sse-test').then((r) => r.arrayBuffer());
           const at = text.indexOf('event: exchange');
           if (at !== -1 && text.indexOf('\n\n', at) !== -1) {
             request.destroy();
@@ -86,17 +108,29 @@ describe('inspectorApp', () => {
       });
       request.on('error', reject);
     });
-    const data = JSON.parse(/^data: (.*)$/m.exec(event)![1]!) as { id: number; target: string; status: number };
+    const data = JSON.parse(/^data: (.*)$/m.exec(event)![1]!) as {
+      id: number;
+      target: string;
+      status: number;
+    };
     expect(data).toMatchObject({ id: 0, target: '/sse-test', status: 200 });
   });
 
   it('refuses a compare form posted from another site', async () => {
     const { page } = await setup();
     const form = new URLSearchParams({ method: 'GET', path: '/', headers: '', body: '' });
-    const cross = await fetch(page.url + '/compare', { method: 'POST', body: form, headers: { Origin: 'http://evil.example' } });
+    const cross = await fetch(page.url + '/compare', {
+      method: 'POST',
+      body: form,
+      headers: { Origin: 'http://evil.example' },
+    });
     expect(cross.status).toBe(403);
     await cross.arrayBuffer();
-    const same = await fetch(page.url + '/compare', { method: 'POST', body: form, headers: { Origin: page.url } });
+    const same = await fetch(page.url + '/compare', {
+      method: 'POST',
+      body: form,
+      headers: { Origin: page.url },
+    });
     expect(same.status).toBe(200);
     expect(await same.text()).toContain('<table id="comparison">');
   });

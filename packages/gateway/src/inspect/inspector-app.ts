@@ -22,7 +22,8 @@ const SECURITY: HeaderList = [
   ['Cache-Control', 'no-store'],
 ];
 
-const asset = (name: string): string => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
+const asset = (name: string): string =>
+  readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const ASSETS: Record<string, { type: string; text: string }> = {
   '/assets/inspector.css': { type: 'text/css; charset=utf-8', text: asset('inspector.css') },
   '/assets/inspector.js': { type: 'text/javascript; charset=utf-8', text: asset('inspector.js') },
@@ -48,16 +49,26 @@ export function inspectorApp({ recorder, columns = [] }: InspectorOptions): App 
   return async (environ, startResponse) => {
     const path = environ.PATH_INFO || '/';
     const method = environ.REQUEST_METHOD;
-    const page = (status: string, text: string): string[] => send(startResponse, status, 'text/html; charset=utf-8', text);
+    const page = (status: string, text: string): string[] =>
+      send(startResponse, status, 'text/html; charset=utf-8', text);
     if (method !== 'GET' && method !== 'HEAD' && !(method === 'POST' && path === '/compare')) {
-      return send(startResponse, '405 Method Not Allowed', 'text/plain; charset=utf-8', 'Method Not Allowed\n');
+      return send(
+        startResponse,
+        '405 Method Not Allowed',
+        'text/plain; charset=utf-8',
+        'Method Not Allowed\n',
+      );
     }
     if (path === '/') return page('200 OK', listPage(recorder.list()));
     if (path === '/events') return events(recorder, environ, startResponse);
     const exchange = /^\/x\/(\d{1,15})$/.exec(path);
     if (exchange !== null) {
       const found = recorder.get(Number(exchange[1]));
-      if (found === undefined) return page('404 Not Found', '<!doctype html><title>gone</title><p>That exchange is no longer kept (the last 200 are). <a href="/">Back</a></p>\n');
+      if (found === undefined)
+        return page(
+          '404 Not Found',
+          '<!doctype html><title>gone</title><p>That exchange is no longer kept (the last 200 are). <a href="/">Back</a></p>\n',
+        );
       return page('200 OK', exchangePage(found));
     }
     if (path === '/compare') {
@@ -66,11 +77,26 @@ export function inspectorApp({ recorder, columns = [] }: InspectorOptions): App 
       // (Referrer-Policy same-origin keeps Origin in same-origin posts; Sec-Fetch-Site says it too.)
       const origin = environ.HTTP_ORIGIN;
       const site = environ.HTTP_SEC_FETCH_SITE;
-      if ((site !== undefined && site !== 'same-origin' && site !== 'none') || (origin !== undefined && origin !== `${environ['gateway.url_scheme']}://${environ.HTTP_HOST}`)) {
-        return send(startResponse, '403 Forbidden', 'text/plain; charset=utf-8', 'Cross-origin form posts are refused.\n');
+      if (
+        (site !== undefined && site !== 'same-origin' && site !== 'none') ||
+        (origin !== undefined &&
+          origin !== `${environ['gateway.url_scheme']}://${environ.HTTP_HOST}`)
+      ) {
+        return send(
+          startResponse,
+          '403 Forbidden',
+          'text/plain; charset=utf-8',
+          'Cross-origin form posts are refused.\n',
+        );
       }
       const form = await readForm(environ);
-      if (form === null) return send(startResponse, '413 Content Too Large', 'text/plain; charset=utf-8', 'The form is too large.\n');
+      if (form === null)
+        return send(
+          startResponse,
+          '413 Content Too Large',
+          'text/plain; charset=utf-8',
+          'The form is too large.\n',
+        );
       const request = requestOf(form);
       const result = typeof request === 'string' ? request : await compareAll(columns, request);
       return page('200 OK', comparePage(form, columns.length, result));
@@ -90,7 +116,12 @@ async function readForm(environ: Environ): Promise<CompareForm | null> {
     parts.push(chunk);
   }
   const params = new URLSearchParams(Buffer.concat(parts).toString('utf8'));
-  return { method: params.get('method') ?? 'GET', path: params.get('path') ?? '/', headers: params.get('headers') ?? '', body: params.get('body') ?? '' };
+  return {
+    method: params.get('method') ?? 'GET',
+    path: params.get('path') ?? '/',
+    headers: params.get('headers') ?? '',
+    body: params.get('body') ?? '',
+  };
 }
 
 /**
@@ -98,7 +129,11 @@ async function readForm(environ: Environ): Promise<CompareForm | null> {
  * exchange, its summary as JSON on one `data:` line. The body is an async iterable that waits for
  * the next exchange; it ends when the client goes (gateway.signal), and the server closes it.
  */
-function events(recorder: Recorder, environ: Environ, startResponse: StartResponse): AsyncIterable<string> {
+function events(
+  recorder: Recorder,
+  environ: Environ,
+  startResponse: StartResponse,
+): AsyncIterable<string> {
   startResponse('200 OK', [['Content-Type', 'text/event-stream; charset=utf-8'], ...SECURITY]);
   const signal = environ['gateway.signal'];
   const queue: string[] = ['retry: 1000\n\n'];
@@ -107,7 +142,9 @@ function events(recorder: Recorder, environ: Environ, startResponse: StartRespon
     queue.push(text);
     wake?.();
   };
-  const unsubscribe = recorder.subscribe((exchange: Exchange) => push(`id: ${exchange.id}\nevent: exchange\ndata: ${JSON.stringify(summaryOf(exchange))}\n\n`));
+  const unsubscribe = recorder.subscribe((exchange: Exchange) =>
+    push(`id: ${exchange.id}\nevent: exchange\ndata: ${JSON.stringify(summaryOf(exchange))}\n\n`),
+  );
   const heartbeat = setInterval(() => push(': still here\n\n'), HEARTBEAT_MS);
   const stop = (): void => {
     unsubscribe();

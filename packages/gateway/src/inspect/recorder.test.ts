@@ -36,7 +36,10 @@ function raw(port: number, text: string | Buffer): Promise<string> {
 }
 
 const hello: App = (_environ, startResponse) => {
-  startResponse('200 OK', [['Content-Type', 'text/plain'], ['X-App', 'yes']]);
+  startResponse('200 OK', [
+    ['Content-Type', 'text/plain'],
+    ['X-App', 'yes'],
+  ]);
   return ['hello'];
 };
 
@@ -44,22 +47,48 @@ describe('Recorder', () => {
   it('records each step of an exchange and labels each response field by origin', async () => {
     const recorder = new Recorder();
     const { port } = await start(hello, recorder);
-    const answer = await raw(port, 'GET /a?b=1 HTTP/1.1\r\nHost: x\r\nX-Test: 1\r\nConnection: close\r\n\r\n');
+    const answer = await raw(
+      port,
+      'GET /a?b=1 HTTP/1.1\r\nHost: x\r\nX-Test: 1\r\nConnection: close\r\n\r\n',
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     const [exchange] = recorder.list();
     expect(exchange).toBeDefined();
     const x = exchange!;
-    expect(x.request.bytes.toString('latin1')).toBe('GET /a?b=1 HTTP/1.1\r\nHost: x\r\nX-Test: 1\r\nConnection: close\r\n\r\n');
+    expect(x.request.bytes.toString('latin1')).toBe(
+      'GET /a?b=1 HTTP/1.1\r\nHost: x\r\nX-Test: 1\r\nConnection: close\r\n\r\n',
+    );
     expect(x.head).toMatchObject({ method: 'GET', target: '/a?b=1', version: 'HTTP/1.1' });
-    expect(Object.fromEntries(x.environ)).toMatchObject({ REQUEST_METHOD: 'GET', PATH_INFO: '/a', QUERY_STRING: 'b=1', HTTP_X_TEST: '1' });
+    expect(Object.fromEntries(x.environ)).toMatchObject({
+      REQUEST_METHOD: 'GET',
+      PATH_INFO: '/a',
+      QUERY_STRING: 'b=1',
+      HTTP_X_TEST: '1',
+    });
     expect(x.environ.map(([key]) => key)).toContain('gateway.input');
-    expect(x.calls).toEqual([expect.objectContaining({ status: '200 OK', headers: [['Content-Type', 'text/plain'], ['X-App', 'yes']] })]);
+    expect(x.calls).toEqual([
+      expect.objectContaining({
+        status: '200 OK',
+        headers: [
+          ['Content-Type', 'text/plain'],
+          ['X-App', 'yes'],
+        ],
+      }),
+    ]);
     expect(x.chunks).toEqual([expect.objectContaining({ via: 'body', bytes: 5, first: 'hello' })]);
     const origins = Object.fromEntries(x.response!.fields.map((f) => [f.name, f.origin]));
-    expect(origins).toEqual({ 'Content-Type': 'app', 'X-App': 'app', 'Content-Length': 'server', Date: 'server', Server: 'server', Connection: 'server' });
+    expect(origins).toEqual({
+      'Content-Type': 'app',
+      'X-App': 'app',
+      'Content-Length': 'server',
+      Date: 'server',
+      Server: 'server',
+      Connection: 'server',
+    });
     expect(x.response!.raw).toBe(answer.slice(0, answer.indexOf('\r\n\r\n') + 4));
     expect(x).toMatchObject({ done: true, status: 200, sent: 5 });
-    for (const layer of ['parse', 'environ', 'app', 'firstByte', 'lastByte'] as const) expect(x.timings[layer]).toBeGreaterThanOrEqual(0);
+    for (const layer of ['parse', 'environ', 'app', 'firstByte', 'lastByte'] as const)
+      expect(x.timings[layer]).toBeGreaterThanOrEqual(0);
   });
 
   it('records write() calls and streamed chunks, and the client gets the same bytes as untapped', async () => {
@@ -80,15 +109,24 @@ describe('Recorder', () => {
     const strip = (text: string): string => text.replace(/Date: [^\r]*/, 'Date: -');
     expect(strip(tapped)).toBe(strip(untapped));
     const x = recorder.list()[0]!;
-    expect(x.chunks.map((c) => [c.via, c.first])).toEqual([['write', 'first '], ['body', 'second '], ['body', 'third']]);
+    expect(x.chunks.map((c) => [c.via, c.first])).toEqual([
+      ['write', 'first '],
+      ['body', 'second '],
+      ['body', 'third'],
+    ]);
     expect(x.body.bytes.toString()).toBe('first second third');
   });
 
   it('keeps the last `capacity` exchanges, oldest first, and finds them by id', async () => {
     const recorder = new Recorder({ capacity: 3 });
     const { port } = await start(hello, recorder);
-    for (let i = 0; i < 5; i++) await raw(port, `GET /${i} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
-    expect(recorder.list().map((x) => [x.id, x.head.target])).toEqual([[2, '/2'], [3, '/3'], [4, '/4']]);
+    for (let i = 0; i < 5; i++)
+      await raw(port, `GET /${i} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(recorder.list().map((x) => [x.id, x.head.target])).toEqual([
+      [2, '/2'],
+      [3, '/3'],
+      [4, '/4'],
+    ]);
     expect(recorder.get(4)?.head.target).toBe('/4');
     expect(recorder.get(1)).toBeUndefined();
   });
@@ -101,7 +139,15 @@ describe('Recorder', () => {
     const recorder = new Recorder({ bodyLimit: 1000 });
     const { port } = await start(echo, recorder);
     const body = Buffer.alloc(5000, 'a');
-    await raw(port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]));
+    await raw(
+      port,
+      Buffer.concat([
+        Buffer.from(
+          `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+        ),
+        body,
+      ]),
+    );
     const x = recorder.list()[0]!;
     expect(x.body.bytes.length).toBe(1000);
     expect(x.body.total).toBe(5000);
@@ -138,7 +184,9 @@ describe('Recorder', () => {
     const recorder = new Recorder();
     const { port } = await start(endless, recorder);
     await new Promise<void>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+      const socket = net.connect(port, '127.0.0.1', () =>
+        socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'),
+      );
       socket.once('data', () => {
         socket.destroy();
         resolve();

@@ -144,7 +144,8 @@ export class Recorder implements Tap {
     }
     // While an exchange is underway its body arrives (and, when pipelined, the next requests too:
     // they are shown with it, as one read can carry both).
-    if (state.current !== null && !state.current.done) return keep(state.current.request, chunk, this.bodyLimit);
+    if (state.current !== null && !state.current.done)
+      return keep(state.current.request, chunk, this.bodyLimit);
     if (state.pendingTotal === 0) state.firstByteAt = performance.now();
     state.pendingTotal += chunk.length;
     if (state.pendingBytes < this.bodyLimit) {
@@ -154,12 +155,20 @@ export class Recorder implements Tap {
     }
   }
 
-  begin(connection: object, head: RequestHead, remote: { address: string; port: string }): ExchangeTap {
+  begin(
+    connection: object,
+    head: RequestHead,
+    remote: { address: string; port: string },
+  ): ExchangeTap {
     const parsedAt = performance.now();
     const state = this.connections.get(connection);
-    const request: Kept = { bytes: Buffer.concat(state?.pending ?? []), total: state?.pendingTotal ?? 0 };
+    const request: Kept = {
+      bytes: Buffer.concat(state?.pending ?? []),
+      total: state?.pendingTotal ?? 0,
+    };
     const headers: HeaderList = [];
-    for (let i = 0; i < head.rawHeaders.length; i += 2) headers.push([head.rawHeaders[i]!, head.rawHeaders[i + 1]!]);
+    for (let i = 0; i < head.rawHeaders.length; i += 2)
+      headers.push([head.rawHeaders[i]!, head.rawHeaders[i + 1]!]);
     const id = this.count++;
     const exchange: Exchange = {
       id,
@@ -205,14 +214,16 @@ export class Recorder implements Tap {
 /** Appends `chunk` to `kept` up to `limit` bytes, counting the whole. */
 function keep(kept: Kept, chunk: Uint8Array, limit: number): void {
   kept.total += chunk.length;
-  if (kept.bytes.length < limit) kept.bytes = Buffer.concat([kept.bytes, chunk.subarray(0, limit - kept.bytes.length)]);
+  if (kept.bytes.length < limit)
+    kept.bytes = Buffer.concat([kept.bytes, chunk.subarray(0, limit - kept.bytes.length)]);
 }
 
 /** The environ as text: strings as they are, the gateway's objects named by what they are. */
 function describe(key: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (key === 'gateway.input') return 'a byte stream (AsyncIterable<Uint8Array>); what it yielded is the body in the raw request';
+  if (key === 'gateway.input')
+    return 'a byte stream (AsyncIterable<Uint8Array>); what it yielded is the body in the raw request';
   if (value instanceof AbortSignal) return `AbortSignal (aborted: ${value.aborted})`;
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `[${value.map(String).join(', ')}]`;
@@ -244,8 +255,13 @@ class ExchangeRecording implements ExchangeTap {
 
   startResponse(start: StartResponse): StartResponse {
     return (status, headers, error) => {
-      const call: StartCall = { at: this.since(), status: String(status), headers: Array.isArray(headers) ? headers.map(([n, v]) => [String(n), String(v)]) : [] };
-      if (error !== undefined) call.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const call: StartCall = {
+        at: this.since(),
+        status: String(status),
+        headers: Array.isArray(headers) ? headers.map(([n, v]) => [String(n), String(v)]) : [],
+      };
+      if (error !== undefined)
+        call.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       this.exchange.calls.push(call);
       this.exchange.timings.app ??= performance.now() - this.calledAt;
       const write = start(status, headers, error);
@@ -264,8 +280,10 @@ class ExchangeRecording implements ExchangeTap {
     if (isObject(result) && typeof (result as PromiseLike<unknown>).then === 'function') {
       return (result as PromiseLike<unknown>).then((body) => this.body(body));
     }
-    if (isObject(result) && Symbol.asyncIterator in result) return this.tapAsync(result as AsyncIterable<unknown>);
-    if (isObject(result) && Symbol.iterator in result) return this.tapSync(result as Iterable<unknown>);
+    if (isObject(result) && Symbol.asyncIterator in result)
+      return this.tapAsync(result as AsyncIterable<unknown>);
+    if (isObject(result) && Symbol.iterator in result)
+      return this.tapSync(result as Iterable<unknown>);
     return result; // not a body: the writer reports the rule broken
   }
 
@@ -296,20 +314,31 @@ class ExchangeRecording implements ExchangeTap {
             if (step.done !== true) this.chunk(step.value, 'body');
             return step;
           },
-          return: async (value?: unknown) => (await iterator.return?.(value)) ?? { done: true, value },
+          return: async (value?: unknown) =>
+            (await iterator.return?.(value)) ?? { done: true, value },
         };
       },
     };
   }
 
   private chunk(chunk: unknown, via: BodyChunk['via']): void {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk instanceof Uint8Array ? chunk : null;
+    const bytes =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : chunk instanceof Uint8Array
+          ? chunk
+          : null;
     if (bytes === null) return;
     const exchange = this.exchange;
     exchange.timings.firstByte ??= performance.now() - this.calledAt;
     exchange.chunkCount++;
     if (exchange.chunks.length < MAX_CHUNKS_LISTED) {
-      exchange.chunks.push({ at: this.since(), via, bytes: bytes.length, first: Buffer.from(bytes.subarray(0, FIRST_BYTES)).toString('latin1') });
+      exchange.chunks.push({
+        at: this.since(),
+        via,
+        bytes: bytes.length,
+        first: Buffer.from(bytes.subarray(0, FIRST_BYTES)).toString('latin1'),
+      });
     }
     keep(exchange.body, bytes, this.bodyLimit);
   }
@@ -320,7 +349,8 @@ class ExchangeRecording implements ExchangeTap {
     // A field is the app's when the app passed it to startResponse (its last call is the one that
     // counts, rule 3.5); whatever else is in the head, the server wrote.
     const fromApp = new Map<string, number>();
-    for (const [name] of this.exchange.calls.at(-1)?.headers ?? []) fromApp.set(name.toLowerCase(), (fromApp.get(name.toLowerCase()) ?? 0) + 1);
+    for (const [name] of this.exchange.calls.at(-1)?.headers ?? [])
+      fromApp.set(name.toLowerCase(), (fromApp.get(name.toLowerCase()) ?? 0) + 1);
     const fields = lines.map((line): ResponseField => {
       const colon = line.indexOf(':');
       const name = line.slice(0, colon);

@@ -29,17 +29,25 @@ export interface InspectAt {
 }
 
 /** The inspector's address from the flags, undefined without `--inspect`, or a UsageError. */
-export function parseInspect(values: { inspect?: boolean; 'inspect-port'?: string; 'inspect-host'?: string }): InspectAt | undefined {
+export function parseInspect(values: {
+  inspect?: boolean;
+  'inspect-port'?: string;
+  'inspect-host'?: string;
+}): InspectAt | undefined {
   const port = values['inspect-port'];
   const host = values['inspect-host'];
   if (!values.inspect) {
-    if (port !== undefined || host !== undefined) throw new UsageError('--inspect-port and --inspect-host need --inspect');
+    if (port !== undefined || host !== undefined)
+      throw new UsageError('--inspect-port and --inspect-host need --inspect');
     return undefined;
   }
   if (port !== undefined && (!/^\d+$/.test(port) || Number(port) > 65535)) {
     throw new UsageError(`--inspect-port must be a whole number from 0 to 65535, got "${port}"`);
   }
-  return { host: host ?? INSPECT_DEFAULTS.host, port: port === undefined ? INSPECT_DEFAULTS.port : Number(port) };
+  return {
+    host: host ?? INSPECT_DEFAULTS.host,
+    port: port === undefined ? INSPECT_DEFAULTS.port : Number(port),
+  };
 }
 
 export interface Inspector {
@@ -52,9 +60,18 @@ export interface Inspector {
  * Serves the inspector page for `recorder` at `at`. `columns` are the mounted apps the compare view
  * sends to (their place on the served server).
  */
-export async function serveInspector(recorder: Recorder, at: InspectAt, columns: readonly Column[]): Promise<Inspector> {
+export async function serveInspector(
+  recorder: Recorder,
+  at: InspectAt,
+  columns: readonly Column[],
+): Promise<Inspector> {
   // The event streams never end by themselves: on shutdown they are cut at once.
-  const handle = await serve(inspectorApp({ recorder, columns }), { host: at.host, port: at.port, accessLog: false, shutdownTimeoutMs: 200 });
+  const handle = await serve(inspectorApp({ recorder, columns }), {
+    host: at.host,
+    port: at.port,
+    accessLog: false,
+    shutdownTimeoutMs: 200,
+  });
   return { recorder, handle, close: () => handle.close() };
 }
 

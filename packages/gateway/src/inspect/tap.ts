@@ -23,5 +23,9 @@ export interface Tap {
   /** Step "read": raw bytes as they came off the socket. */
   received(connection: object, chunk: Buffer): void;
   /** Step "parse": a request head is parsed; the rest of the exchange reports to what returns. */
-  begin(connection: object, head: RequestHead, remote: { address: string; port: string }): ExchangeTap;
+  begin(
+    connection: object,
+    head: RequestHead,
+    remote: { address: string; port: string },
+  ): ExchangeTap;
 }

@@ -33,7 +33,8 @@ if (table !== null) {
   const events = new EventSource('/events');
   events.addEventListener('open', () => {
     live.dataset.state = 'live';
-    live.textContent = 'Live: the last 200 exchanges, newest first; new ones appear as they happen.';
+    live.textContent =
+      'Live: the last 200 exchanges, newest first; new ones appear as they happen.';
   });
   events.addEventListener('error', () => {
     live.dataset.state = 'reconnecting';

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const apps = path.join(here, '..', '..', '..', 'apps');
-const total = Number(process.argv[2] ?? 100_000);
+const numbers = process.argv.slice(2).filter((arg) => /^\d+$/.test(arg));
+const total = Number(numbers[0] ?? 100_000);
 const inspect = !process.argv.includes('--no-inspect');
 
 function rssMiB(pid: number): number {

@@ -157,7 +157,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
     workers = count;
   }
   if (workers > 1) options.multiprocess = true;
-  const inspect = parseInspect(values);
+  const inspect = parseInspect(values, env);
   // Each worker would record its own share of the exchanges: one page could not show them all.
   if (inspect !== undefined && workers > 1) throw new UsageError('--inspect records in one process; use it without --workers');
   return { mounts, options, workers, ...(inspect !== undefined ? { inspect } : {}) };

@@ -130,7 +130,7 @@ export function parseCompare(argv: readonly string[], env: NodeJS.ProcessEnv = p
   } else if (values.host !== undefined || values.port !== undefined) {
     throw new UsageError('--host and --port are for --serve; a comparison runs on a free port of its own');
   }
-  const inspect = parseInspect(values);
+  const inspect = parseInspect(values, env);
   if (inspect !== undefined && !values.serve) throw new UsageError('--inspect is for --serve; a one-off comparison has nothing to watch');
   return { request, mounts, native: values.native ?? false, output, serve: serveAt, ...(inspect !== undefined ? { inspect } : {}) };
 }

@@ -18,7 +18,7 @@ export const INSPECT_FLAGS = {
 } as const;
 
 export const INSPECT_HELP = `  --inspect                     record each exchange and serve the inspector page
-  --inspect-port <n>            the inspector's port (default ${INSPECT_DEFAULTS.port}; 0 for any free one)
+  --inspect-port <n>            the inspector's port (default $INSPECT_PORT or ${INSPECT_DEFAULTS.port}; 0: any free one)
   --inspect-host <addr>         the inspector's address (default ${INSPECT_DEFAULTS.host}: it shows
                                 every request, so it is not exposed unless asked)
 `;
@@ -28,26 +28,24 @@ export interface InspectAt {
   port: number;
 }
 
-/** The inspector's address from the flags, undefined without `--inspect`, or a UsageError. */
-export function parseInspect(values: {
-  inspect?: boolean;
-  'inspect-port'?: string;
-  'inspect-host'?: string;
-}): InspectAt | undefined {
-  const port = values['inspect-port'];
+/**
+ * The inspector's address from the flags, undefined without `--inspect`, or a UsageError.
+ * `INSPECT_PORT` in the environment sets the default port, as `PORT` does for the server's.
+ */
+export function parseInspect(
+  values: { inspect?: boolean; 'inspect-port'?: string; 'inspect-host'?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): InspectAt | undefined {
   const host = values['inspect-host'];
   if (!values.inspect) {
-    if (port !== undefined || host !== undefined)
-      throw new UsageError('--inspect-port and --inspect-host need --inspect');
+    if (values['inspect-port'] !== undefined || host !== undefined) throw new UsageError('--inspect-port and --inspect-host need --inspect');
     return undefined;
   }
+  const [name, port] = values['inspect-port'] !== undefined ? ['--inspect-port', values['inspect-port']] : ['INSPECT_PORT', env.INSPECT_PORT || undefined];
   if (port !== undefined && (!/^\d+$/.test(port) || Number(port) > 65535)) {
-    throw new UsageError(`--inspect-port must be a whole number from 0 to 65535, got "${port}"`);
+    throw new UsageError(`${name} must be a whole number from 0 to 65535, got "${port}"`);
   }
-  return {
-    host: host ?? INSPECT_DEFAULTS.host,
-    port: port === undefined ? INSPECT_DEFAULTS.port : Number(port),
-  };
+  return { host: host ?? INSPECT_DEFAULTS.host, port: port === undefined ? INSPECT_DEFAULTS.port : Number(port) };
 }
 
 export interface Inspector {

@@ -1,8 +1,9 @@
 // Runs every command the workshop shows (lines starting with `$ ` in a sh block), in order, and
 // checks that the output the guide prints is what really comes out. Servers are started as
 // shown, with PORT=0 in the environment so each gets a free port; `localhost:8888` in the
-// commands that follow is pointed at it. Lines that change from run to run (Date, curl's version)
-// are not compared.
+// commands that follow is pointed at it (and `localhost:8889` at the inspector, when `--inspect`
+// starts one on INSPECT_PORT=0). Lines that change from run to run (Date, curl's version, timings
+// in ms, the client's ephemeral REMOTE_PORT) are not compared.
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -31,11 +32,12 @@ function steps(markdown: string): Step[] {
   return found;
 }
 
-const volatile = (line: string): boolean => /Date:|curl\/|User-Agent/.test(line);
-const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', PATH: `${path.join(root, 'node_modules', '.bin')}:${process.env.PATH}` };
+const volatile = (line: string): boolean => /Date:|curl\/|User-Agent|\d\.\d\d ms|REMOTE_PORT/.test(line);
+const env = { ...process.env, PORT: '0', INSPECT_PORT: '0', HOST: '127.0.0.1', PATH: `${path.join(root, 'node_modules', '.bin')}:${process.env.PATH}` };
 
 let server: ChildProcess | null = null;
 let address = '';
+let inspector = '';
 
 async function startServer(command: string): Promise<string> {
   await stopServer();
@@ -50,12 +52,19 @@ async function startServer(command: string): Promise<string> {
     await new Promise((r) => setTimeout(r, 50));
   }
   address = /on http:\/\/(\S+)\//.exec(out)![1]!;
+  if (command.includes('--inspect')) {
+    while (!/inspector on http:\/\/(\S+)\//.test(out)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`inspector did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    inspector = /inspector on http:\/\/(\S+)\//.exec(out)![1]!;
+  }
   return out;
 }
 
 function run(command: string): Promise<string> {
   return new Promise((resolve) => {
-    execFile('sh', ['-c', command.replaceAll('localhost:8888', address)], { cwd: root, env }, (_error, stdout, stderr) =>
+    execFile('sh', ['-c', command.replaceAll('localhost:8888', address).replaceAll('localhost:8889', inspector)], { cwd: root, env }, (_error, stdout, stderr) =>
       resolve(stdout + stderr),
     );
   });
@@ -82,9 +91,12 @@ describe('docs/workshop.md', () => {
       const isServer = step.command.startsWith('npx gateway serve') && !step.command.includes('echo');
       let output = isServer ? await startServer(step.command) : await run(step.command);
       output = output.replaceAll(address, 'localhost:8888').replaceAll('127.0.0.1:8888', 'localhost:8888');
+      if (inspector !== '') output = output.replaceAll(inspector, 'localhost:8889');
+      // SERVER_PORT is the port alone.
+      output = output.replace(/SERVER_PORT(:?\s+)\d+/g, 'SERVER_PORT$18888');
       const actual = output.split('\n').map((l) => l.trim());
       for (const line of step.expected.filter((l) => !volatile(l))) {
-        const want = line.trim().replaceAll('127.0.0.1:8888', 'localhost:8888');
+        const want = line.trim().replaceAll('127.0.0.1:8888', 'localhost:8888').replaceAll('127.0.0.1:8889', 'localhost:8889');
         expect(actual.some((got) => got.includes(want)), `expected a line containing: ${want}\n--- got ---\n${output}`).toBe(true);
       }
     });

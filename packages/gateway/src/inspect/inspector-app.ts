@@ -1,5 +1,5 @@
 // The inspector page as a gateway app of its own, served by the gateway server on its own port:
-// `/` the live list, `/x/<id>` one exchange, `/events` the Server-Sent Events that feed the list,
+// `/` the live list, `/x/<id>` one exchange (`/x/<id>.txt` as plain text), `/events` the Server-Sent Events that feed the list,
 // `/compare` the compare view, `/assets/*` one stylesheet and one ES module. Every answer carries a
 // strict Content-Security-Policy: scripts and styles from this origin only, nothing inline.
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import type { App, Environ, HeaderList, StartResponse } from '../types.ts';
 import { comparePage, EMPTY_FORM, requestOf } from './compare-view.ts';
 import type { CompareForm } from './compare-view.ts';
 import type { Exchange, Recorder } from './recorder.ts';
+import { exchangeText } from './text-view.ts';
 import { exchangePage, listPage, summaryOf } from './views.ts';
 
 export const CSP =
@@ -61,9 +62,19 @@ export function inspectorApp({ recorder, columns = [] }: InspectorOptions): App 
     }
     if (path === '/') return page('200 OK', listPage(recorder.list()));
     if (path === '/events') return events(recorder, environ, startResponse);
-    const exchange = /^\/x\/(\d{1,15})$/.exec(path);
+    const exchange = /^\/x\/(\d{1,15})(\.txt)?$/.exec(path);
     if (exchange !== null) {
       const found = recorder.get(Number(exchange[1]));
+      if (exchange[2] !== undefined) {
+        if (found === undefined)
+          return send(
+            startResponse,
+            '404 Not Found',
+            'text/plain; charset=utf-8',
+            'That exchange is no longer kept (the last 200 are).\n',
+          );
+        return send(startResponse, '200 OK', 'text/plain; charset=utf-8', exchangeText(found));
+      }
       if (found === undefined)
         return page(
           '404 Not Found',

@@ -38,14 +38,21 @@ export function parseInspect(
 ): InspectAt | undefined {
   const host = values['inspect-host'];
   if (!values.inspect) {
-    if (values['inspect-port'] !== undefined || host !== undefined) throw new UsageError('--inspect-port and --inspect-host need --inspect');
+    if (values['inspect-port'] !== undefined || host !== undefined)
+      throw new UsageError('--inspect-port and --inspect-host need --inspect');
     return undefined;
   }
-  const [name, port] = values['inspect-port'] !== undefined ? ['--inspect-port', values['inspect-port']] : ['INSPECT_PORT', env.INSPECT_PORT || undefined];
+  const [name, port] =
+    values['inspect-port'] !== undefined
+      ? ['--inspect-port', values['inspect-port']]
+      : ['INSPECT_PORT', env.INSPECT_PORT || undefined];
   if (port !== undefined && (!/^\d+$/.test(port) || Number(port) > 65535)) {
     throw new UsageError(`${name} must be a whole number from 0 to 65535, got "${port}"`);
   }
-  return { host: host ?? INSPECT_DEFAULTS.host, port: port === undefined ? INSPECT_DEFAULTS.port : Number(port) };
+  return {
+    host: host ?? INSPECT_DEFAULTS.host,
+    port: port === undefined ? INSPECT_DEFAULTS.port : Number(port),
+  };
 }
 
 export interface Inspector {

@@ -220,6 +220,31 @@ describe.skipIf(browser === null)('inspector page in headless Chromium', () => {
     expect(violations).toEqual([]);
   });
 
+  it('shows hostile input to the compare view as text in the form and in every column', async () => {
+    const page = await newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(inspector.handle.url + '/compare');
+    const script = '<script>window.__xss=3</script>';
+    const img = '"><img/src=x/onerror=window.__xss=4>';
+    await page.locator('select[name=method]').selectOption('POST');
+    await page.locator('input[name=path]').fill(`/echo/${script}${img}`);
+    await page.locator('textarea[name=headers]').fill(`X-Evil: ${img}${script}`);
+    await page.locator('textarea[name=body]').fill(`${script}${img}`);
+    await Promise.all([page.waitForURL(/\/compare$/), page.locator('button[type=submit]').click()]);
+    await page.locator('#comparison').waitFor({ timeout: 20_000 });
+    expect(await page.locator('input[name=path]').inputValue()).toBe(`/echo/${script}${img}`);
+    expect(await page.locator('textarea[name=headers]').inputValue()).toBe(
+      `X-Evil: ${img}${script}`,
+    );
+    expect(await text(page.locator('h2', { hasText: 'POST' }))).toBe(`POST /echo/${script}${img}`);
+    expect(
+      await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+    ).toBeUndefined();
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('sends the strict Content-Security-Policy on every page', async () => {
     for (const path of ['/', '/x/0', '/compare', '/assets/inspector.js']) {
       const response = await fetch(inspector.handle.url + path);

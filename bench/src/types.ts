@@ -12,6 +12,8 @@ export interface Target {
   path: string;
   /** Gateway only: serve the app mounted at this prefix (`gateway serve /bare=…`), through mount(). */
   mountAt?: string;
+  /** Another checkout to run this server from (`--against`); this one when absent. */
+  root?: string;
 }
 
 /** Two targets measured in alternating rounds (A B A B ...); ratios are B over A. */

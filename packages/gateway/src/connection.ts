@@ -354,12 +354,14 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   }
 
   private sendError(error: HttpError): void {
-    const text = `${error.statusLine}: ${error.message}\n`;
+    // The message is UTF-8 (it may quote the request, or hold a '…'), the head latin-1: they are
+    // joined as bytes, so Content-Length counts exactly what goes out.
+    const text = Buffer.from(`${error.statusLine}: ${error.message}\n`, 'utf8');
     const head =
       `HTTP/1.1 ${error.statusLine}\r\nDate: ${httpDate(this.now())}\r\n${this.settings.serverLine}` +
-      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n`;
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n`;
     this.settings.trace?.('>', head);
-    this.send(head + text);
+    this.send(Buffer.concat([Buffer.from(head, 'latin1'), text]));
   }
 
   /**

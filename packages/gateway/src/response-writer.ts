@@ -1,5 +1,6 @@
 // One response, from startResponse to the last byte (SPEC sections 3, 4 and 5). It holds the
-// status and headers until the first non-empty chunk (rule 3.7), chooses the framing (rule 6.1),
+// status and headers until the first chunk, or an empty one that asks for them (rule 3.7),
+// chooses the framing (rule 6.1),
 // writes each chunk before asking for the next and waits for the socket to drain (rule 4.3), and
 // turns app errors into a 500 or, once bytes are out, into a closed connection (rule 5.1).
 import { bytesToLatin1, writeLatin1 } from './_chars.ts';
@@ -29,7 +30,7 @@ export interface ResponseSink {
 const FIXED = 0; // Content-Length
 const CHUNKED = 1;
 const UNTIL_CLOSE = 2; // HTTP/1.0 without a known length
-const NO_BODY = 3; // HEAD, 204, 304
+const NO_BODY = 3; // HEAD, 204, 205, 304
 
 /**
  * A body up to this size leaves with its head as one latin-1 string: the socket copies a string
@@ -93,7 +94,11 @@ export class ResponseWriter {
   write(chunk: unknown): Promise<void> {
     if (this.finished || this.aborted) return RESOLVED;
     const bytes = toBytes(chunk);
-    if (bytes.length === 0) return RESOLVED;
+    if (bytes.length === 0) {
+      // An empty write is a flush: the head goes out now, framed without a length (rule 3.7).
+      if (!this.headersSent) this.sendHead(null, -1);
+      return RESOLVED;
+    }
     if (!this.headersSent) this.sendHead(bytes, -1);
     else return this.sendChunk(bytes) ?? RESOLVED;
     return RESOLVED;
@@ -154,7 +159,15 @@ export class ResponseWriter {
         }
         if (step.done) break;
         const bytes = toBytes(step.value);
-        if (bytes.length === 0) continue;
+        if (bytes.length === 0) {
+          // An empty chunk is a flush (rule 3.7): the head, and a chunk held with it, go now.
+          if (!this.headersSent) {
+            this.sendHead(held, -1);
+            held = null;
+            if (this.framing === NO_BODY) return this.stopEarly(iterator);
+          }
+          continue;
+        }
         if (!this.headersSent) {
           if (held === null && !declaresLength(this.headers)) {
             held = bytes;
@@ -193,10 +206,18 @@ export class ResponseWriter {
       throw new AppError('1.2', 'the body produced a chunk before startResponse was called');
     }
     const facts: HeadFacts = { contentLength: -1, hasDate: false, hasServer: false };
-    const fields = serializeFields(this.headers, facts);
-    let framing = '';
     const code = this.code;
-    if (code === 204 || code === 304) {
+    let fields: string;
+    let framing = '';
+    if (code === 205) {
+      // RFC 9110 §15.3.6: no content in a 205, and a length of 0 said so the client can read on;
+      // a Content-Length the app gave, and its body, are dropped (rule 4.6).
+      fields = serializeFields(this.headers, facts);
+      fields = fields.replace(/^content-length:.*\r\n/gim, '');
+      this.framing = NO_BODY;
+      framing = 'Content-Length: 0\r\n';
+    } else fields = serializeFields(this.headers, facts);
+    if (code === 204 || code === 304 || code === 205) {
       this.framing = NO_BODY;
     } else if (facts.contentLength !== -1) {
       // HEAD declares the GET's length and sends no body, so there is nothing to compare (rule 4.6).

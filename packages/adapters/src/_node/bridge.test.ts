@@ -54,13 +54,14 @@ describe('a response complete when the handler returns', () => {
     const body = nodeBridge((req, res) => {
       watch(req, res, log);
       res.setHeader('Content-Type', 'text/plain');
+      res.setHeader('Content-Length', '7');
       res.write('at ');
       res.end('once');
     })(makeEnviron(), (status, headers) => {
       head = [status, headers];
       return async () => {};
     });
-    expect(head).toEqual(['200 OK', [['Content-Type', 'text/plain']]]);
+    expect(head).toEqual(['200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '7']]]);
     expect(Array.isArray(body)).toBe(true);
     expect(Buffer.concat(body as Buffer[]).toString()).toBe('at once');
     expect(log).toEqual([]);

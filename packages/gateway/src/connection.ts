@@ -256,6 +256,15 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     return this.drain;
   }
 
+  sendInformational(head: string, code: number): Promise<void> | null {
+    // An app's own 100 Continue answers the client's Expect: the server sends no second one.
+    if (code === 100) {
+      if (this.continueSent) return null;
+      this.continueSent = true;
+    }
+    return this.send(head);
+  }
+
   /** Writes what parse() gathered. Strings are latin-1, and are joined as a string when all are. */
   private flush(): void {
     const out = this.out;

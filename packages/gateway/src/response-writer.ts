@@ -12,6 +12,8 @@ import type { HeaderList, StartResponse, Write } from './types.ts';
 export interface ResponseSink {
   /** Writes bytes; returns a promise when the socket wants the writer to wait (backpressure). */
   send(data: Uint8Array | string): Promise<void> | null;
+  /** Writes an interim response the app asked for (rule 6.6); `code` 100 counts as the server's own. */
+  sendInformational(head: string, code: number): Promise<void> | null;
   cork(): void;
   uncork(): void;
   /** The response is complete; `reusable` says whether the connection may carry another. */
@@ -102,6 +104,20 @@ export class ResponseWriter {
     if (!this.headersSent) this.sendHead(bytes, -1);
     else return this.sendChunk(bytes) ?? RESOLVED;
     return RESOLVED;
+  }
+
+  /**
+   * An interim response (rule 6.6): a 1xx other than 101, before the final head, to an HTTP/1.1
+   * client (RFC 9110 §15.2: never to 1.0). Too late or not for this client, it sends nothing.
+   */
+  informational(status: string, headers: HeaderList): Promise<void> {
+    const code = informationalCode(status);
+    const facts: HeadFacts = { contentLength: -1, hasDate: false, hasServer: false };
+    const fields = serializeFields(headers, facts);
+    if (this.headersSent || this.finished || this.aborted || this.minor !== 1) return RESOLVED;
+    const head = 'HTTP/1.1 ' + status + '\r\n' + fields + '\r\n';
+    this.sink.traceResponse(head);
+    return this.sink.sendInformational(head, code) ?? RESOLVED;
   }
 
   /** The client went away: stop everything, tell the app (rule 5.2). */
@@ -349,6 +365,16 @@ function startResponseOf(writer: ResponseWriter): StartResponse {
 
 function writeOf(writer: ResponseWriter): Write {
   return (chunk) => writer.write(chunk);
+}
+
+/** Checks an interim status (rule 6.6): `1NN reason`, not 101, which would switch protocols. */
+function informationalCode(status: unknown): number {
+  if (typeof status !== 'string' || !/^1\d\d /.test(status) || /[^\t\x20-\x7e\x80-\xff]/.test(status)) {
+    throw new AppError('6.6', `interim status ${JSON.stringify(status)} must be a 1xx code and a reason phrase, like "103 Early Hints"`);
+  }
+  const code = Number(status.slice(0, 3));
+  if (code === 101) throw new AppError('6.6', '101 Switching Protocols needs an upgrade, which this interface does not carry');
+  return code;
 }
 
 function toBytes(chunk: unknown): Uint8Array {

@@ -34,12 +34,14 @@
 //   4.4  at most one Content-Length, in digits; the body produces exactly that many bytes
 //        (except HEAD, 204, 205, 304)
 //   4.5  return() reaches the app's iterator, also when the validator stops it on a violation
+//   6.6  gateway.informational, if there, is a function; the app calls it with a 1xx other than
+//        101 and valid headers, before the headers are sent; it returns a Promise
 // Not seen from between the two sides, so left to the server's tests: 2.8, 3.3, 3.7's wire
 // timing, 4.6, 5.x, 6.x. App errors (1.3, 5.1) pass through untouched.
 import { ResponseCheck, wrapBody } from './_validate-body.ts';
 import { checkEnviron } from './_validate-environ.ts';
 import { fail, isPromiseLike, show } from './_validate-error.ts';
-import type { App, Body, Chunk, HeaderList, StartResponse, Write } from './types.ts';
+import type { App, Body, Chunk, Environ, HeaderList, StartResponse, Write } from './types.ts';
 
 export { GatewaySpecError } from './_validate-error.ts';
 
@@ -150,6 +152,26 @@ function wrapStartResponse(start: StartResponse, response: ResponseCheck): Start
   };
 }
 
+/**
+ * 6.6 "`gateway.informational(status, headers)` sends an interim response … a 1xx other than
+ * 101 … before the headers of the final response are sent."
+ */
+function wrapInformational(environ: Environ, response: ResponseCheck): void {
+  const informational: unknown = environ['gateway.informational'];
+  if (informational === undefined) return;
+  if (typeof informational !== 'function') fail('6.6', `gateway.informational must be a function when present, got ${show(informational)}.`);
+  environ['gateway.informational'] = (status: string, headers: HeaderList = []) => {
+    if (typeof status !== 'string' || !/^1\d\d /.test(status)) fail('6.6', `gateway.informational takes a 1xx status like '103 Early Hints', got ${show(status)}.`);
+    if (status.startsWith('101')) fail('6.6', '101 Switching Protocols needs an upgrade, which this interface does not carry.');
+    checkHeaders(headers);
+    checkHopByHop(headers);
+    if (response.headersSent) fail('6.6', 'gateway.informational was called after the headers were sent; send interim responses before the final one.');
+    const result: unknown = (informational as (s: string, h: HeaderList) => unknown).call(environ, status, headers);
+    if (!isPromiseLike(result)) fail('6.6', `the server's gateway.informational must return a Promise, got ${show(result)}.`);
+    return result as Promise<void>;
+  };
+}
+
 /** Wraps `app` so that every call checks both sides against SPEC.md (see the list above). */
 export function validator(app: App): App {
   checkApp(app, 'the app');
@@ -158,6 +180,7 @@ export function validator(app: App): App {
     checkEnviron(environ, seen);
     checkApp(startResponse, 'startResponse');
     const response = new ResponseCheck(environ.REQUEST_METHOD);
+    wrapInformational(environ, response);
     const result: unknown = app(environ, wrapStartResponse(startResponse, response));
     if (isPromiseLike(result)) return Promise.resolve(result).then((body): Body => wrapBody(body, response));
     return wrapBody(result, response);

@@ -158,3 +158,61 @@ describe('an empty chunk flushes the head (rule 3.7)', () => {
     client.close();
   });
 });
+
+describe('interim responses (rule 6.6)', () => {
+  const hinted: App = async (environ, sr) => {
+    await environ['gateway.informational']?.('103 Early Hints', [['Link', '</a.css>; rel=preload']]);
+    await environ['gateway.informational']?.('102 Processing');
+    sr('200 OK', []);
+    return ['final'];
+  };
+
+  it('sends 103 and 102 ahead of the final response, as node:http writeEarlyHints/writeProcessing do', async () => {
+    const server = await start(hinted);
+    const client = await RawClient.connect(server.port);
+    await client.write(request('GET', '/'));
+    const [res] = await client.responses(1);
+    expect(client.text.startsWith('HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 200 OK\r\n')).toBe(true);
+    expect(res!.body.toString()).toBe('final');
+    client.close();
+  });
+
+  it('sends none to an HTTP/1.0 client', async () => {
+    const server = await start(hinted);
+    const client = await RawClient.connect(server.port);
+    await client.write('GET / HTTP/1.0\r\n\r\n');
+    const text = await client.closedByServer();
+    expect(text.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
+  });
+
+  it('refuses 101 and non-1xx statuses: the app fails, the client gets a 500', async () => {
+    for (const status of ['101 Switching Protocols', '200 OK']) {
+      const server = await start(async (environ, sr) => {
+        await environ['gateway.informational']?.(status);
+        sr('200 OK', []);
+        return ['never'];
+      });
+      const client = await RawClient.connect(server.port);
+      await client.write(request('GET', '/'));
+      const [res] = await client.responses(1);
+      expect(res!.status).toBe(500);
+      client.close();
+    }
+  });
+
+  it('an app 100 Continue stands for the server one: the client gets a single 100', async () => {
+    const server = await start(async (environ, sr) => {
+      await environ['gateway.informational']?.('100 Continue');
+      for await (const _ of environ['gateway.input']);
+      sr('200 OK', []);
+      return ['read'];
+    });
+    const client = await RawClient.connect(server.port);
+    await client.write('POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n');
+    await client.until((t) => t.includes('100 Continue'));
+    await client.write('ok');
+    await client.responses(1);
+    expect(client.text.match(/100 Continue/g)).toHaveLength(1);
+    client.close();
+  });
+});

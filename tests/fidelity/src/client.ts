@@ -39,6 +39,14 @@ export interface WireResponse {
   continued: boolean;
   bodyHeldUntilContinue: boolean;
   reusedSocket: boolean;
+  /** ms after the request was sent at which the head arrived. */
+  headAt: number;
+  /** Whether the body ended cleanly (false: the connection was cut mid-response). */
+  complete: boolean;
+  /** Interim (1xx) responses other than 100, as `103 link=…`. */
+  informational: string[];
+  /** How the body was framed: `chunked`, `length` or `none`. */
+  framing: string;
 }
 
 const PREVIEW_BYTES = 1024;
@@ -58,6 +66,14 @@ export function send(baseUrl: string, request: WireRequest): Promise<WireRespons
       agent: request.agent ?? false,
     });
     let continued = false;
+    const informational: string[] = [];
+    req.on('information', (info) => {
+      if (info.statusCode === 100) return;
+      const fields: string[] = [];
+      for (let i = 0; i + 1 < info.rawHeaders.length; i += 2)
+        fields.push(`${info.rawHeaders[i]!.toLowerCase()}=${info.rawHeaders[i + 1]!}`);
+      informational.push(`${info.statusCode} ${fields.join(' ')}`.trim());
+    });
     let bodySent = false;
     let heldUntilContinue = false;
     let settled = false;
@@ -69,6 +85,7 @@ export function send(baseUrl: string, request: WireRequest): Promise<WireRespons
     };
 
     req.on('response', (res) => {
+      const headAt = performance.now() - started;
       const hash = createHash('sha256');
       const arrivals: number[] = [];
       const preview: Buffer[] = [];
@@ -91,6 +108,15 @@ export function send(baseUrl: string, request: WireRequest): Promise<WireRespons
           continued,
           bodyHeldUntilContinue: heldUntilContinue,
           reusedSocket: req.reusedSocket,
+          headAt,
+          complete: res.complete,
+          informational,
+          framing:
+            res.headers['transfer-encoding'] === 'chunked'
+              ? 'chunked'
+              : res.headers['content-length'] !== undefined
+                ? 'length'
+                : 'none',
         };
       };
       res.on('data', (chunk: Buffer) => {
@@ -110,7 +136,9 @@ export function send(baseUrl: string, request: WireRequest): Promise<WireRespons
         }
       });
       res.on('end', () => settle(result()));
-      res.on('error', (error) => settle(error));
+      // A response cut short is an observation (complete: false), not a failed exchange.
+      res.on('error', () => {});
+      res.on('close', () => settle(result()));
     });
     req.on('error', (error) => settle(error));
 

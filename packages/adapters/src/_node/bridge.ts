@@ -110,11 +110,11 @@ class Exchange implements SocketOwner, HeadSink, ReturnListener {
     });
   }
 
-  /** A write from node. Before the head only interim responses (writeContinue,
-   * writeEarlyHints) reach the socket; they have no place in the interface: the server sends
-   * 100 Continue itself (SPEC 6.3). */
+  /** A write from node. Before the head only interim responses (writeContinue, writeProcessing,
+   * writeEarlyHints) reach the socket: they go to `gateway.informational` (SPEC 6.6). */
   written(chunk: Buffer, callback: WriteCallback | null): void {
-    if (!this.#headSent || this.#complete) process.nextTick(takeLater, this.socket, chunk.length, callback);
+    if (!this.#headSent && chunk.length > 0) this.#informational(chunk, callback);
+    else if (!this.#headSent || this.#complete) process.nextTick(takeLater, this.socket, chunk.length, callback);
     else if (chunk.length === 0 && callback === null) {
       // `res.flushHeaders()` (or `res.write('')`): node sends the head now, so must the server.
       // end() writes '' too, but always with its 'finish' callback.
@@ -125,6 +125,18 @@ class Exchange implements SocketOwner, HeadSink, ReturnListener {
       this.#chunks.push(chunk);
       this.#callbacks.push(callback);
     }
+  }
+
+  /** An interim response node wrote as text (`HTTP/1.1 103 Early Hints\r\nLink: …\r\n\r\n`). */
+  #informational(chunk: Buffer, callback: WriteCallback | null): void {
+    const taken = (): void => this.socket.taken(chunk.length, callback);
+    const send = this.#environ['gateway.informational'];
+    const interim = parseInterim(chunk.toString('latin1'));
+    if (send === undefined || interim === undefined) return void process.nextTick(taken);
+    this.#environ['gateway.informational']!(interim.status, interim.headers).then(taken, (error: unknown) => {
+      this.#environ['gateway.errors'].write(error instanceof Error ? (error.stack ?? String(error)) : String(error));
+      taken();
+    });
   }
 
   /** Node fixed the status and headers: start the gateway response. */
@@ -277,6 +289,19 @@ class Exchange implements SocketOwner, HeadSink, ReturnListener {
     else this.#streamingBody().fail(error);
     this.socket.destroy(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/** `HTTP/1.1 NNN reason` and its field lines, as node's writeEarlyHints and writeContinue write them. */
+function parseInterim(text: string): { status: string; headers: HeaderList } | undefined {
+  const lines = text.split('\r\n');
+  const match = /^HTTP\/1\.1 (1\d\d .*)$/.exec(lines[0] ?? '');
+  if (match === null) return undefined;
+  const headers: HeaderList = [];
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+  }
+  return { status: match[1]!, headers };
 }
 
 function onResponseFinish(this: ServerResponse): void {

@@ -80,7 +80,7 @@ export const EXCEPTIONS: readonly Exception[] = [
     gateway: '500',
     why:
       'The Fetch standard Response refuses a status outside 200–599 (RangeError), so under the gateway Hono answers its ' +
-      "own 500 page. @hono/node-server replaces the global Response with its own class, which does not check the range. " +
+      'own 500 page. @hono/node-server replaces the global Response with its own class, which does not check the range. ' +
       'The gateway itself sends 700 (SPEC 3.1, the Express and Fastify cells); the adapter runs the standard Response.',
   },
   {

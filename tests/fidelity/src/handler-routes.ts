@@ -100,7 +100,8 @@ export function addFastifyRoutes(app: FastifyInstance): void {
     setTimeout(() => reply.raw.end('data: late\n\n'), LATE_MS);
   });
   app.get('/h/hints', async (_request, reply) => {
-    await reply.writeEarlyHints({ link: EARLY_HINT_LINK });
+    // Not awaited: it returns the reply, whose then() waits for the response to finish.
+    reply.writeEarlyHints({ link: EARLY_HINT_LINK });
     return reply.type('text/plain').send('after hints\n');
   });
   app.post('/h/wait-complete', async (request, reply) => {
@@ -131,7 +132,10 @@ export function addHonoRoutes(app: Hono): void {
       }),
     );
   });
-  app.get('/h/reset', () => new Response(null, { status: 205, headers: { 'content-length': '5' } }));
+  app.get(
+    '/h/reset',
+    () => new Response(null, { status: 205, headers: { 'content-length': '5' } }),
+  );
   app.get(
     '/h/fail-after-head',
     () =>
@@ -148,7 +152,9 @@ export function addHonoRoutes(app: Hono): void {
   // The type spelled out: a bare c.text(s) leaves it to the Response class (hono-text-charset).
   const text = { 'content-type': 'text/plain; charset=UTF-8' };
   app.get('/h/hints', (c) => c.body('after hints\n', 200, text));
-  app.post('/h/wait-complete', (c) => c.body('complete: n/a (fetch has no such flag)\n', 200, text));
+  app.post('/h/wait-complete', (c) =>
+    c.body('complete: n/a (fetch has no such flag)\n', 200, text),
+  );
   app.post('/h/unread', (c) => c.body('answered before the body\n', 200, text));
   // Headers refuses a line break itself, so Hono answers with its own error page. (A control
   // character that Headers lets through makes node's writeHead throw under @hono/node-server,

@@ -25,7 +25,8 @@ export const HANDLER_SCENARIOS: readonly Scenario[] = [
   },
   {
     id: "app's own Transfer-Encoding",
-    request: 'GET /h/te-chunked: the handler sets Transfer-Encoding: chunked itself; the framing is a fact',
+    request:
+      'GET /h/te-chunked: the handler sets Transfer-Encoding: chunked itself; the framing is a fact',
     async run(e) {
       const response = await send(e.observerUrl, { path: '/h/te-chunked' });
       return observe(response, { framing: response.framing });
@@ -41,7 +42,8 @@ export const HANDLER_SCENARIOS: readonly Scenario[] = [
   },
   {
     id: 'stream fails after the head',
-    request: 'GET /h/fail-after-head: one chunk, then the stream errors; the client must see a cut response',
+    request:
+      'GET /h/fail-after-head: one chunk, then the stream errors; the client must see a cut response',
     async run(e) {
       const response = await send(e.observerUrl, { path: '/h/fail-after-head' });
       return observe(response, { 'ended cleanly': response.complete });
@@ -103,7 +105,8 @@ export const HANDLER_SCENARIOS: readonly Scenario[] = [
   },
   {
     id: 'invalid header value',
-    request: "GET /h/bad-header: the handler sets a value with a control character (the framework's answer)",
+    request:
+      "GET /h/bad-header: the handler sets a value with a control character (the framework's answer)",
     run: onObserver({ path: '/h/bad-header' }),
     expectedGatewayError: /./,
   },

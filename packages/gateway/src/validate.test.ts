@@ -462,3 +462,39 @@ describe('5 errors', () => {
     await expect(callApp(validator(app))).rejects.toBe(boom);
   });
 });
+
+describe('6.6 gateway.informational', () => {
+  const sent: Array<[string, HeaderList]> = [];
+  const informational = async (status: string, headers: HeaderList = []): Promise<void> => {
+    sent.push([status, headers]);
+  };
+  const hinting =
+    (status: unknown, headers?: unknown, after = false): App =>
+    async (environ, start) => {
+      if (after) await start('200 OK', [])('x');
+      await environ['gateway.informational']?.(status as string, headers as HeaderList);
+      if (!after) start('200 OK', []);
+      return ['done'];
+    };
+
+  it('passes a 103 with Link fields through to the server', async () => {
+    sent.length = 0;
+    const overrides = { 'gateway.informational': informational } as Partial<Environ>;
+    expect((await callApp(validator(hinting('103 Early Hints', [['Link', '</a.css>']])), overrides)).text).toBe('done');
+    expect(sent).toEqual([['103 Early Hints', [['Link', '</a.css>']]]]);
+  });
+  it.each([
+    ['101 Switching Protocols', undefined, false],
+    ['200 OK', undefined, false],
+    ['103 Early Hints', [['Link', 'a\r\nb']], false],
+    ['103 Early Hints', [['Connection', 'close']], false],
+    ['103 Early Hints', undefined, true],
+  ])('refuses %j with headers %j (after the head: %s)', async (status, headers, after) => {
+    const app = hinting(status, headers, after);
+    const rule = await withEnviron({ 'gateway.informational': informational }, app);
+    expect(['6.6', '3.2', '3.4']).toContain(rule);
+  });
+  it('refuses a server whose gateway.informational is not a function', async () => {
+    expect(await withEnviron({ 'gateway.informational': 'yes' })).toBe('6.6');
+  });
+});

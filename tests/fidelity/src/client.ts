@@ -128,17 +128,21 @@ export function send(baseUrl: string, request: WireRequest): Promise<WireRespons
           preview.push(chunk.subarray(0, PREVIEW_BYTES - previewed));
           previewed += Math.min(chunk.length, PREVIEW_BYTES - previewed);
         }
-        if (request.disconnectAfterFirstChunk === true) {
+        if (request.disconnectAfterFirstChunk === true && !settled) {
           // The client goes away mid-response: the connection is cut, not ended politely.
           const done = result();
           req.destroy();
           settle(done);
         }
       });
-      res.on('end', () => settle(result()));
+      // 'close' follows 'end' too; the result (its hash) is taken once, by whichever comes first.
+      const finish = (): void => {
+        if (!settled) settle(result());
+      };
+      res.on('end', finish);
       // A response cut short is an observation (complete: false), not a failed exchange.
       res.on('error', () => {});
-      res.on('close', () => settle(result()));
+      res.on('close', finish);
     });
     req.on('error', (error) => settle(error));
 

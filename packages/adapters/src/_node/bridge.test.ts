@@ -231,3 +231,43 @@ describe('errors', () => {
     await expect(result).rejects.toThrow('refused');
   });
 });
+
+describe('interim responses (SPEC 6.6)', () => {
+  it('hands writeEarlyHints, writeProcessing and writeContinue to gateway.informational, in order, before the head', async () => {
+    const sent: Array<[string, HeaderList]> = [];
+    const informational = async (status: string, headers: HeaderList = []): Promise<void> => {
+      sent.push([status, headers]);
+    };
+    let hintsDone = false;
+    const result = await callApp(
+      nodeBridge((_req, res) => {
+        res.writeEarlyHints({ link: ['</a.css>; rel=preload', '</b.js>; rel=preload'] }, () => (hintsDone = true));
+        res.writeProcessing();
+        res.writeContinue();
+        res.end('final');
+      }),
+      { 'gateway.informational': informational },
+    );
+    expect(result.text).toBe('final');
+    expect(sent).toEqual([
+      ['103 Early Hints', [['Link', '</a.css>; rel=preload, </b.js>; rel=preload']]],
+      ['102 Processing', []],
+      ['100 Continue', []],
+    ]);
+    await tick(5);
+    expect(hintsDone).toBe(true);
+  });
+
+  it('drops them, still calling back, when the server offers no gateway.informational', async () => {
+    let hintsDone = false;
+    const result = await callApp(
+      nodeBridge((_req, res) => {
+        res.writeEarlyHints({ link: '</a.css>; rel=preload' }, () => (hintsDone = true));
+        res.end('final');
+      }),
+    );
+    expect(result.text).toBe('final');
+    await tick(5);
+    expect(hintsDone).toBe(true);
+  });
+});

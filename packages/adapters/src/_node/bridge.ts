@@ -113,7 +113,7 @@ class Exchange implements SocketOwner, HeadSink, ReturnListener {
   /** A write from node. Before the head only interim responses (writeContinue, writeProcessing,
    * writeEarlyHints) reach the socket: they go to `gateway.informational` (SPEC 6.6). */
   written(chunk: Buffer, callback: WriteCallback | null): void {
-    if (!this.#headSent && chunk.length > 0) this.#informational(chunk, callback);
+    if (!this.#headSent && !this.#rejected && chunk.length > 0) this.#informational(chunk, callback);
     else if (!this.#headSent || this.#complete) process.nextTick(takeLater, this.socket, chunk.length, callback);
     else if (chunk.length === 0 && callback === null) {
       // `res.flushHeaders()` (or `res.write('')`): node sends the head now, so must the server.

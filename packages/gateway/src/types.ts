@@ -11,7 +11,7 @@ export type Body = Iterable<Chunk> | AsyncIterable<Chunk>;
 /** Response header fields as `[name, value]` pairs; a repeated name stays repeated (rule 3.3). */
 export type HeaderList = Array<[name: string, value: string]>;
 
-/** Sends one chunk from an imperative writer; resolves when the server can take more (rule 3.6). */
+/** Sends one chunk from an imperative writer; resolves when the server can take more (rule 3.6). An empty chunk sends the head now (rule 3.7). */
 export type Write = (chunk: Chunk) => Promise<void>;
 
 /**

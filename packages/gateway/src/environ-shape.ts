@@ -41,7 +41,11 @@ function informational(this: unknown, status: string, headers: Array<[string, st
   if (writer === undefined) {
     return Promise.reject(new TypeError("call gateway.informational on the environ: environ['gateway.informational'](status, headers)"));
   }
-  return writer.informational(status, headers);
+  try {
+    return writer.informational(status, headers);
+  } catch (error) {
+    return Promise.reject(error); // a refused status or header: the Promise says so, as typed
+  }
 }
 
 /** Sequences kept. Past this many, new sequences use the generic path (a client cannot grow it). */

@@ -1,7 +1,7 @@
 // One response, from startResponse to the last byte (SPEC sections 3, 4 and 5). It holds the
-// status and headers until the first chunk, or an empty one that asks for them (rule 3.7),
-// chooses the framing (rule 6.1),
-// writes each chunk before asking for the next and waits for the socket to drain (rule 4.3), and
+// status and headers until the first non-empty chunk, or an empty one that flushes them (rule
+// 3.7), chooses the framing (rule 6.1), writes each chunk before asking for the next and waits for
+// the socket to drain (rule 4.3), sends the interim responses an app asks for (rule 6.6), and
 // turns app errors into a 500 or, once bytes are out, into a closed connection (rule 5.1).
 import { bytesToLatin1, writeLatin1 } from './_chars.ts';
 import { AppError, serializeFields, serverFields, statusCode } from './response-head.ts';
@@ -223,16 +223,14 @@ export class ResponseWriter {
     }
     const facts: HeadFacts = { contentLength: -1, hasDate: false, hasServer: false };
     const code = this.code;
-    let fields: string;
+    let fields = serializeFields(this.headers, facts);
     let framing = '';
     if (code === 205) {
       // RFC 9110 §15.3.6: no content in a 205, and a length of 0 said so the client can read on;
       // a Content-Length the app gave, and its body, are dropped (rule 4.6).
-      fields = serializeFields(this.headers, facts);
       fields = fields.replace(/^content-length:.*\r\n/gim, '');
-      this.framing = NO_BODY;
       framing = 'Content-Length: 0\r\n';
-    } else fields = serializeFields(this.headers, facts);
+    }
     if (code === 204 || code === 304 || code === 205) {
       this.framing = NO_BODY;
     } else if (facts.contentLength !== -1) {

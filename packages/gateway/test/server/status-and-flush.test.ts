@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serve } from '../../src/server.ts';
 import type { App } from '../../src/types.ts';
 import { RawClient, closeAll, parseResponses, request, sleep, start } from '../helpers.ts';
 
@@ -175,6 +176,29 @@ describe('interim responses (rule 6.6)', () => {
     expect(client.text.startsWith('HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 200 OK\r\n')).toBe(true);
     expect(res!.body.toString()).toBe('final');
     client.close();
+  });
+
+  it('works on a copy of the environ made by middleware, and says how to call it when detached', async () => {
+    // Straight on the server: the validator's own wrapper would stand between.
+    let detached: unknown;
+    const server = await serve(async (environ, sr) => {
+      const copy = { ...environ };
+      await copy['gateway.informational']?.('103 Early Hints', [['Link', '</b.js>; rel=preload']]);
+      const loose = environ['gateway.informational']!;
+      detached = await loose('102 Processing').catch((error: unknown) => error);
+      sr('200 OK', []);
+      return ['final'];
+    }, { host: '127.0.0.1', port: 0, errors: { write() {} } });
+    try {
+      const client = await RawClient.connect(server.port);
+      await client.write(request('GET', '/'));
+      await client.responses(1);
+      expect(client.text.startsWith('HTTP/1.1 103 Early Hints\r\nLink: </b.js>; rel=preload\r\n\r\nHTTP/1.1 200 OK')).toBe(true);
+      expect(String(detached)).toContain("environ['gateway.informational'](status, headers)");
+      client.close();
+    } finally {
+      await server.close();
+    }
   });
 
   it('sends none to an HTTP/1.0 client', async () => {

@@ -3,11 +3,12 @@
 // drain on SIGINT/SIGTERM. A mistake the user can fix gets one line and exit code 2.
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { isPrimary, onDrainRequest, runPrimary, workerCount } from './cluster.ts';
+import { isPrimary, onDrainRequest, reportStartupFailure, runPrimary, workerCount } from './cluster.ts';
 import { UsageError, loadApp } from './load-app.ts';
 import { compileTrust } from './proxy-trust.ts';
 import { defaults, serve } from './server.ts';
 import type { ServerOptions } from './server.ts';
+import { USAGE_EXIT_CODE, startupErrorLine } from './startup-errors.ts';
 
 export const HELP = `Usage: gateway serve <module>[:<export>] [options]
 
@@ -140,7 +141,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
 
 /** Runs the CLI; resolves with the exit code once serving has started (or failed). */
 export async function main(argv: readonly string[]): Promise<number> {
-  let command: ServeCommand | 'help';
+  let command: ServeCommand | 'help' | undefined;
   try {
     command = parseCommand(argv);
     if (command === 'help') {
@@ -150,8 +151,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (command.workers > 1 && isPrimary()) {
       await loadApp(command.appSpec); // fail here, once, rather than in every worker
       const { workers, appSpec } = command;
-      runPrimary(workers, (line) => process.stderr.write(line + '\n'), (url) => {
-        process.stdout.write(`gateway: ${workers} workers serving ${appSpec} on ${url}/ (Ctrl-C to stop)\n`);
+      runPrimary(workers, {
+        log: (line) => process.stderr.write(line + '\n'),
+        listening: (url) => process.stdout.write(`gateway: ${workers} workers serving ${appSpec} on ${url}/ (Ctrl-C to stop)\n`),
+        stopped: () => process.stdout.write(`gateway: ${workers} workers drained and stopped\n`),
       });
       return 0;
     }
@@ -162,22 +165,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     const drain = (): void => {
       if (draining) return;
       draining = true;
-      void handle.close().then(() => process.exit(0));
+      void handle.close().then(() => {
+        if (isPrimary()) process.stdout.write('gateway: drained and stopped\n');
+        process.exit(0);
+      });
     };
     process.on('SIGINT', drain);
     process.on('SIGTERM', drain);
     if (!isPrimary()) onDrainRequest(drain);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`gateway: ${error.message}\n`);
-      return 2;
-    }
-    const code = (error as NodeJS.ErrnoException | null)?.code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      process.stderr.write(`gateway: cannot listen: ${(error as Error).message}\n`);
-      return 2;
-    }
-    throw error;
+    const where = typeof command === 'object' ? command.options : undefined;
+    const line = startupErrorLine(error, where);
+    if (line === undefined) throw error; // not the user's mistake: keep the stack trace
+    await reportStartupFailure(line);
+    return USAGE_EXIT_CODE;
   }
 }

@@ -88,6 +88,7 @@ describe('the gateway command', () => {
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+    expect(stdout).toMatch(/gateway: drained and stopped\n$/);
   });
 
   describe('--workers', () => {
@@ -137,7 +138,7 @@ describe('the gateway command', () => {
         expect(now.has(Number(body))).toBe(true);
         const [code] = await once(child, 'exit');
         expect(code).toBe(0);
-        expect(stderr).toContain('gateway: draining workers');
+        expect(stdout).toContain('gateway: 2 workers drained and stopped\n');
       } finally {
         if (child.exitCode === null) child.kill('SIGKILL');
       }

@@ -18,8 +18,17 @@ const gatewayDir = path.dirname(createRequire(import.meta.url).resolve('@gateway
 const gatewayBin = path.join(gatewayDir, 'bin', 'gateway.mjs');
 export const backendApp = path.join(here, 'backend-app.ts');
 
-/** The nginx binary, or why there is none (the test is then skipped with that reason). */
+/** The nginx binary ($NGINX, else on PATH or in sbin), or why there is none (the test is then skipped with that reason). */
 export function findNginx(): { path: string } | { missing: string } {
+  const named = process.env.NGINX;
+  if (named) {
+    try {
+      accessSync(named, constants.X_OK);
+      return { path: named };
+    } catch {
+      return { missing: `NGINX=${named} is not an executable file` };
+    }
+  }
   for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin']) {
     const candidate = path.join(dir, 'nginx');
     try {

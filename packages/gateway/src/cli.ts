@@ -3,10 +3,10 @@
 // drain on SIGINT/SIGTERM. A mistake the user can fix gets one line and exit code 2.
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { isPrimary, onDrainRequest, reportStartupFailure, runPrimary, workerCount } from './cluster.ts';
+import { isPrimary, reportStartupFailure, runPrimary, serveFromPrimary, workerCount } from './cluster.ts';
 import { UsageError, loadApp } from './load-app.ts';
 import { compileTrust } from './proxy-trust.ts';
-import { defaults, serve } from './server.ts';
+import { createServer, defaults, serve } from './server.ts';
 import type { ServerOptions } from './server.ts';
 import { USAGE_EXIT_CODE, startupErrorLine } from './startup-errors.ts';
 
@@ -151,7 +151,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (command.workers > 1 && isPrimary()) {
       await loadApp(command.appSpec); // fail here, once, rather than in every worker
       const { workers, appSpec } = command;
-      runPrimary(workers, {
+      await runPrimary(workers, command.options.host ?? defaults.host, command.options.port ?? defaults.port, {
         log: (line) => process.stderr.write(line + '\n'),
         listening: (url) => process.stdout.write(`gateway: ${workers} workers serving ${appSpec} on ${url}/ (Ctrl-C to stop)\n`),
         stopped: () => process.stdout.write(`gateway: ${workers} workers drained and stopped\n`),
@@ -159,20 +159,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const app = await loadApp(command.appSpec);
-    const handle = await serve(app, command.options);
-    if (isPrimary()) process.stdout.write(`gateway: serving ${command.appSpec} on ${handle.url}/ (Ctrl-C to stop)\n`);
+    // A worker does not listen: the primary passes it connections (cluster.ts).
+    const handle = isPrimary() ? await serve(app, command.options) : null;
+    const server = handle?.server ?? createServer(app, command.options);
     let draining = false;
     const drain = (): void => {
       if (draining) return;
       draining = true;
-      void handle.close().then(() => {
-        if (isPrimary()) process.stdout.write('gateway: drained and stopped\n');
+      void server.close().then(() => {
+        if (handle) process.stdout.write('gateway: drained and stopped\n');
         process.exit(0);
       });
     };
     process.on('SIGINT', drain);
     process.on('SIGTERM', drain);
-    if (!isPrimary()) onDrainRequest(drain);
+    if (handle) process.stdout.write(`gateway: serving ${command.appSpec} on ${handle.url}/ (Ctrl-C to stop)\n`);
+    else serveFromPrimary(server, drain);
     return 0;
   } catch (error) {
     const where = typeof command === 'object' ? command.options : undefined;

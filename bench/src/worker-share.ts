@@ -8,17 +8,11 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from './targets.ts';
+import type { WorkerShareReport } from './types.ts';
 
 const pidApp = join(repoRoot, 'packages', 'gateway', 'test', 'fixtures', 'pid-app.ts');
 
-export interface Share {
-  workers: number;
-  connections: number;
-  /** Connections per worker pid, largest first. */
-  perWorker: number[];
-  /** Smallest share over the even share (1 = perfectly even). */
-  evenness: number;
-}
+export type Share = WorkerShareReport;
 
 const REQUEST = 'GET / HTTP/1.1\r\nHost: bench\r\n\r\n';
 

@@ -83,7 +83,7 @@ export async function measureShare(workers: number, connections: number, options
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
-  const { values } = parseArgs({ options: { workers: { type: 'string', default: '2,4' }, connections: { type: 'string', default: '400' }, bin: { type: 'string' }, rounds: { type: 'string', default: '3' }, busy: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== '--'), options: { workers: { type: 'string', default: '2,4' }, connections: { type: 'string', default: '400' }, bin: { type: 'string' }, rounds: { type: 'string', default: '3' }, busy: { type: 'boolean', default: false } } });
   for (const n of values.workers.split(',').map(Number)) {
     for (let round = 0; round < Number(values.rounds); round++) {
       const share = await measureShare(n, Number(values.connections), { bin: values.bin, busy: values.busy });

@@ -1,7 +1,7 @@
 // How evenly `gateway serve --workers N` spreads keep-alive connections over its workers: opens
 // `connections` connections at once (bounded: all are opened, each sends one request, all stay
 // open until every answer is in), asks each which process answered, and counts per worker.
-// `npx pnpm --filter @gateway-interop/bench worker-share [-- --workers 4 --connections 400]`.
+// `npx pnpm --filter @gateway-interop/bench worker-share [--workers 4 --connections 400 --busy]`.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';

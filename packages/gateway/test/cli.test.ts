@@ -93,9 +93,9 @@ describe('the gateway command', () => {
 
   describe('--workers', () => {
     const pidApp = path.join(here, 'fixtures', 'pid-app.ts');
-    /** One request on a fresh connection, so node:cluster's round robin can pick another worker. */
+    /** One request on a fresh connection, so the primary's rotation passes it to the next worker. */
     const pidOf = async (url: string): Promise<number> => Number(await (await fetch(url, { headers: { connection: 'close' } })).text());
-    /** Asks until `count` different workers have answered (round robin makes that quick). */
+    /** Asks until `count` different workers have answered (the rotation makes that quick). */
     async function workersAnswering(url: string, count: number): Promise<Set<number>> {
       const pids = new Set<number>();
       for (let i = 0; i < 50 && pids.size < count; i++) pids.add(await pidOf(url));

@@ -40,7 +40,10 @@ const normalise = (line: string): string =>
     .trimEnd()
     .replace(/Date: .*/, 'Date: (date)')
     .replace(/dur=[\d.]+/, 'dur=(ms)');
-const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', PATH: `${path.join(root, 'node_modules', '.bin')}:${process.env.PATH}` };
+// A reader's shell, not the test runner's: the npm_* variables pnpm and turbo set for the test
+// would make npx warn ("Unknown env config …") where a reader sees nothing.
+const shell = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+const env = { ...shell, PORT: '0', HOST: '127.0.0.1', PATH: `${path.join(root, 'node_modules', '.bin')}:${process.env.PATH}` };
 
 let server: ChildProcess | null = null;
 let port = '';

@@ -67,6 +67,7 @@ export async function runPrimary(count: number, host: string, port: number, hook
   let failing = false;
   let announced = false;
   const ready: Worker[] = [];
+  const everReady = new Set<number>();
   const reasons = new Map<number, string>();
   const waiting: net.Socket[] = [];
   const deaths: number[] = [];
@@ -127,7 +128,6 @@ export async function runPrimary(count: number, host: string, port: number, hook
     if (at >= 0) ready.splice(at, 1);
     return at >= 0;
   };
-  const everReady = new Set<number>();
   cluster.on('disconnect', retire);
   cluster.on('exit', (worker, code, signal) => {
     const how = signal ?? code;

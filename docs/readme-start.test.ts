@@ -12,17 +12,27 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 beforeAll(() => {
   // Brings the install up to date (a no-op after `npm test`'s own setup step), so that the
   // `npm start` below must skip it.
-  expect(spawnSync(process.execPath, [path.join(root, 'scripts', 'setup.mjs')], { cwd: root, stdio: 'ignore' }).status).toBe(0);
+  expect(
+    spawnSync(process.execPath, [path.join(root, 'scripts', 'setup.mjs')], {
+      cwd: root,
+      stdio: 'ignore',
+    }).status,
+  ).toBe(0);
 }, 120_000);
 
 it('npm start skips a current install, serves /hello, and on Ctrl-C drains and says so in one line', async () => {
-  const npm = spawn('npm', ['start'], { cwd: root, detached: true, env: { ...process.env, PORT: '0', HOST: '127.0.0.1' } });
+  const npm = spawn('npm', ['start'], {
+    cwd: root,
+    detached: true,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+  });
   let output = '';
   npm.stdout.on('data', (d: Buffer) => (output += d));
   npm.stderr.on('data', (d: Buffer) => (output += d));
   const exited = once(npm, 'exit');
   try {
-    while (!/on (http:\/\/\S+)\//.test(output)) await Promise.race([once(npm.stdout, 'data'), exited]);
+    while (!/on (http:\/\/\S+)\//.test(output))
+      await Promise.race([once(npm.stdout, 'data'), exited]);
     const url = /on (http:\/\/\S+)\//.exec(output)![1]!;
     const res = await fetch(`${url}/hello`);
     expect(res.status).toBe(200);

@@ -19,7 +19,8 @@ function inputs() {
   const files = ['pnpm-lock.yaml', 'pnpm-workspace.yaml', 'package.json'];
   for (const dir of ['apps', 'packages', 'tests']) {
     if (!existsSync(path.join(root, dir))) continue;
-    for (const name of readdirSync(path.join(root, dir)).sort()) files.push(path.join(dir, name, 'package.json'));
+    for (const name of readdirSync(path.join(root, dir)).sort())
+      files.push(path.join(dir, name, 'package.json'));
   }
   files.push('bench/package.json', 'docs/package.json');
   return files.filter((file) => existsSync(path.join(root, file)));
@@ -28,25 +29,41 @@ function inputs() {
 /** One hash over the install's inputs; equal to the stamp when nothing changed since. */
 export function installHash() {
   const hash = createHash('sha256');
-  for (const file of inputs()) hash.update(`${file}\0`).update(readFileSync(path.join(root, file))).update('\0');
+  for (const file of inputs())
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(path.join(root, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 
 export function installIsCurrent() {
-  return existsSync(path.join(root, 'node_modules', '.pnpm', 'lock.yaml')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === installHash();
+  return (
+    existsSync(path.join(root, 'node_modules', '.pnpm', 'lock.yaml')) &&
+    existsSync(stampFile) &&
+    readFileSync(stampFile, 'utf8') === installHash()
+  );
 }
 
 /** Installs unless current; returns the exit status (0 when skipped). */
 export function setup() {
   if (installIsCurrent()) return 0;
-  process.stdout.write(`setup: installing the workspace's dependencies with ${pnpm} (a minute or so the first time; skipped once current)\n`);
+  process.stdout.write(
+    `setup: installing the workspace's dependencies with ${pnpm} (a minute or so the first time; skipped once current)\n`,
+  );
   // `npm run --silent` hands its log level to every child as npm_config_loglevel=silent, which
   // pnpm obeys, hiding its progress; this step's output is meant to be seen.
   const env = { ...process.env };
   delete env.npm_config_loglevel;
-  const result = spawnSync('npx', ['--yes', pnpm, 'install', '--frozen-lockfile'], { cwd: root, stdio: 'inherit', env });
+  const result = spawnSync('npx', ['--yes', pnpm, 'install', '--frozen-lockfile'], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
   if (result.status !== 0) {
-    process.stderr.write(`setup: ${pnpm} install failed (exit ${result.status ?? result.signal}); see its message above\n`);
+    process.stderr.write(
+      `setup: ${pnpm} install failed (exit ${result.status ?? result.signal}); see its message above\n`,
+    );
     return result.status ?? 1;
   }
   writeFileSync(stampFile, installHash());

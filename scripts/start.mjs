@@ -19,11 +19,20 @@ if (status !== 0) process.exit(status);
 
 const script = JSON.parse(readFileSync(path.join(appDir, 'package.json'), 'utf8')).scripts.start;
 const [command, ...args] = script.split(/\s+/);
-if (command !== 'gateway') throw new Error(`apps/app-express's start script should run gateway, found "${script}"`);
-const gatewayDir = path.dirname(createRequire(path.join(appDir, 'package.json')).resolve('@gateway-interop/gateway/package.json'));
-const bin = path.join(gatewayDir, JSON.parse(readFileSync(path.join(gatewayDir, 'package.json'), 'utf8')).bin.gateway);
+if (command !== 'gateway')
+  throw new Error(`apps/app-express's start script should run gateway, found "${script}"`);
+const gatewayDir = path.dirname(
+  createRequire(path.join(appDir, 'package.json')).resolve('@gateway-interop/gateway/package.json'),
+);
+const bin = path.join(
+  gatewayDir,
+  JSON.parse(readFileSync(path.join(gatewayDir, 'package.json'), 'utf8')).bin.gateway,
+);
 
-const child = spawn(process.execPath, [bin, ...args, ...process.argv.slice(2)], { cwd: appDir, stdio: 'inherit' });
+const child = spawn(process.execPath, [bin, ...args, ...process.argv.slice(2)], {
+  cwd: appDir,
+  stdio: 'inherit',
+});
 // A terminal's Ctrl-C signals the whole foreground group, the server included; a signal sent to
 // this process alone is passed on. Either way this process waits for the server's own exit.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));

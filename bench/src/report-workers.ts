@@ -5,14 +5,23 @@
 import { formatRatio } from './format.ts';
 import type { BenchReport } from './types.ts';
 
-export const WORKERS_HEADER = ['workers', 'connections', 'per worker', 'smallest / even', 'efficiency (req/s ÷ N × 1 worker)'];
+export const WORKERS_HEADER = [
+  'workers',
+  'connections',
+  'per worker',
+  'smallest / even',
+  'efficiency (req/s ÷ N × 1 worker)',
+];
 export const WORKERS_RIGHT = [true, true, false, true, false];
 
 export function workersRows(report: BenchReport): string[][] {
   return (report.workerShares ?? []).map((share) => {
     const scaling = report.ratios
       .filter((r) => r.comparison === 'workers' && share.workers === 2)
-      .map((r) => `${r.pipelining === 1 ? 'no pipelining' : `${r.pipelining}-deep`} ${formatRatio(r.rpsRatio / share.workers)}`);
+      .map(
+        (r) =>
+          `${r.pipelining === 1 ? 'no pipelining' : `${r.pipelining}-deep`} ${formatRatio(r.rpsRatio / share.workers)}`,
+      );
     return [
       `--workers ${share.workers}`,
       String(share.connections),

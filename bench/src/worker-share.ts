@@ -21,7 +21,11 @@ const REQUEST = 'GET / HTTP/1.1\r\nHost: bench\r\n\r\n';
  * `busy`, the connection then goes on sending requests back to back while `busy.on` holds, so the
  * workers are under load while the later connections are handed out, as in a benchmark.
  */
-function askOnNewConnection(port: number, held: net.Socket[], busy?: { on: boolean }): Promise<number> {
+function askOnNewConnection(
+  port: number,
+  held: net.Socket[],
+  busy?: { on: boolean },
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     held.push(socket);
@@ -47,12 +51,20 @@ function askOnNewConnection(port: number, held: net.Socket[], busy?: { on: boole
 }
 
 /** Starts `gateway serve pid-app --workers N` with `bin`, measures the share, stops it. */
-export async function measureShare(workers: number, connections: number, options: { bin?: string; busy?: boolean } = {}): Promise<Share> {
+export async function measureShare(
+  workers: number,
+  connections: number,
+  options: { bin?: string; busy?: boolean } = {},
+): Promise<Share> {
   const bin = options.bin ?? join(repoRoot, 'packages', 'gateway', 'bin', 'gateway.mjs');
-  const server = spawn(process.execPath, [bin, 'serve', `${pidApp}:app`, '--workers', String(workers), '--port', '0', '--quiet'], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = spawn(
+    process.execPath,
+    [bin, 'serve', `${pidApp}:app`, '--workers', String(workers), '--port', '0', '--quiet'],
+    {
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   try {
     let out = '';
     server.stdout!.on('data', (d: Buffer) => (out += d));
@@ -68,14 +80,21 @@ export async function measureShare(workers: number, connections: number, options
     }
     const held: net.Socket[] = [];
     const busy = { on: options.busy ?? false };
-    const pids = await Promise.all(Array.from({ length: connections }, () => askOnNewConnection(port, held, busy)));
+    const pids = await Promise.all(
+      Array.from({ length: connections }, () => askOnNewConnection(port, held, busy)),
+    );
     busy.on = false;
     held.forEach((s) => s.destroy());
     const counts = new Map<number, number>();
     for (const pid of pids) counts.set(pid, (counts.get(pid) ?? 0) + 1);
     const perWorker = [...counts.values()].sort((x, y) => y - x);
     while (perWorker.length < workers) perWorker.push(0);
-    return { workers, connections, perWorker, evenness: Math.min(...perWorker) / (connections / workers) };
+    return {
+      workers,
+      connections,
+      perWorker,
+      evenness: Math.min(...perWorker) / (connections / workers),
+    };
   } finally {
     server.kill('SIGTERM');
     await once(server, 'exit');
@@ -83,11 +102,25 @@ export async function measureShare(workers: number, connections: number, options
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
-  const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== '--'), options: { workers: { type: 'string', default: '2,4' }, connections: { type: 'string', default: '400' }, bin: { type: 'string' }, rounds: { type: 'string', default: '3' }, busy: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((arg) => arg !== '--'),
+    options: {
+      workers: { type: 'string', default: '2,4' },
+      connections: { type: 'string', default: '400' },
+      bin: { type: 'string' },
+      rounds: { type: 'string', default: '3' },
+      busy: { type: 'boolean', default: false },
+    },
+  });
   for (const n of values.workers.split(',').map(Number)) {
     for (let round = 0; round < Number(values.rounds); round++) {
-      const share = await measureShare(n, Number(values.connections), { bin: values.bin, busy: values.busy });
-      console.log(`--workers ${n}${values.busy ? ' (busy)' : ''}: ${share.connections} connections, per worker ${share.perWorker.join(' / ')} (smallest share ${(share.evenness * 100).toFixed(0)}% of even)`);
+      const share = await measureShare(n, Number(values.connections), {
+        bin: values.bin,
+        busy: values.busy,
+      });
+      console.log(
+        `--workers ${n}${values.busy ? ' (busy)' : ''}: ${share.connections} connections, per worker ${share.perWorker.join(' / ')} (smallest share ${(share.evenness * 100).toFixed(0)}% of even)`,
+      );
     }
   }
 }

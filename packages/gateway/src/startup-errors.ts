@@ -19,7 +19,10 @@ const LISTEN_REASONS: Record<string, string> = {
 };
 
 /** The one line for `error`, or undefined when it is not a startup mistake (then: a bug). */
-export function startupErrorLine(error: unknown, where?: { host?: string | undefined; port?: number | undefined }): string | undefined {
+export function startupErrorLine(
+  error: unknown,
+  where?: { host?: string | undefined; port?: number | undefined },
+): string | undefined {
   if (error instanceof UsageError) return `gateway: ${error.message}`;
   const errno = error as NodeJS.ErrnoException | null;
   const code = errno?.code;

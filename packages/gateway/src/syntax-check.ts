@@ -7,7 +7,16 @@ import path from 'node:path';
 import { transform } from 'esbuild';
 import type { TransformFailure } from 'esbuild';
 
-const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx' } as const;
+const LOADERS = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.tsx': 'tsx',
+  '.js': 'js',
+  '.mjs': 'js',
+  '.cjs': 'js',
+  '.jsx': 'jsx',
+} as const;
 
 /** `file:line:column: message` for the first syntax error in `file`, or undefined if it parses. */
 export async function syntaxErrorIn(file: string): Promise<string | undefined> {
@@ -19,7 +28,9 @@ export async function syntaxErrorIn(file: string): Promise<string | undefined> {
   } catch (error) {
     const first = (error as Partial<TransformFailure>).errors?.[0];
     if (first === undefined) return undefined;
-    const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}` : file;
+    const where = first.location
+      ? `${first.location.file}:${first.location.line}:${first.location.column + 1}`
+      : file;
     return `syntax error at ${where}: ${first.text}`;
   }
 }
@@ -31,6 +42,7 @@ export async function whyNotLoaded(file: string, error: unknown): Promise<string
   const message = error instanceof Error ? error.message : String(error);
   const lines = message.split('\n').filter((line) => line.trim() !== '');
   // "Transform failed with 1 error:" only announces the line that follows.
-  const first = lines[0]?.endsWith(':') && lines[1] !== undefined ? `${lines[0]} ${lines[1]}` : lines[0];
+  const first =
+    lines[0]?.endsWith(':') && lines[1] !== undefined ? `${lines[0]} ${lines[1]}` : lines[0];
   return first ?? 'unknown error';
 }

@@ -26,7 +26,9 @@ interface Result {
 
 function run(args: string[], timeoutMs = 20_000): Promise<Result> {
   const started = Date.now();
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, HOST: '', PORT: '' } });
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, HOST: '', PORT: '' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -47,8 +49,14 @@ function expectOneLine(result: Result, message: RegExp): void {
 
 describe('startupErrorLine', () => {
   it('names host, port and reason of a listen error, and leaves other errors alone', () => {
-    const inUse = Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', address: '127.0.0.1', port: 80 });
-    expect(startupErrorLine(inUse)).toBe('gateway: cannot listen on 127.0.0.1:80: the address is already in use (another server on that port?) (EADDRINUSE)');
+    const inUse = Object.assign(new Error('listen EADDRINUSE'), {
+      code: 'EADDRINUSE',
+      address: '127.0.0.1',
+      port: 80,
+    });
+    expect(startupErrorLine(inUse)).toBe(
+      'gateway: cannot listen on 127.0.0.1:80: the address is already in use (another server on that port?) (EADDRINUSE)',
+    );
     expect(startupErrorLine(new TypeError('bug'))).toBeUndefined();
   });
 
@@ -77,19 +85,48 @@ describe('a server that cannot start', () => {
     it(`${label}: a host that is not an address or does not resolve`, async () => {
       for (const host of ['999.1.1.1', 'nosuchhost.invalid']) {
         const result = await run(['serve', bareApp, '--host', host, '--port', '0', ...workers]);
-        expectOneLine(result, new RegExp(`^gateway: cannot listen on ${host.replace(/\./g, '\\.')}(:0)?: no such host \\(ENOTFOUND\\)$`, 'm'));
+        expectOneLine(
+          result,
+          new RegExp(
+            `^gateway: cannot listen on ${host.replace(/\./g, '\\.')}(:0)?: no such host \\(ENOTFOUND\\)$`,
+            'm',
+          ),
+        );
       }
     }, 30_000);
 
     it(`${label}: an address in use`, async () => {
-      const result = await run(['serve', bareApp, '--host', '127.0.0.1', '--port', String(busyPort), ...workers]);
-      expectOneLine(result, new RegExp(`^gateway: cannot listen on 127\\.0\\.0\\.1:${busyPort}: the address is already in use`));
+      const result = await run([
+        'serve',
+        bareApp,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(busyPort),
+        ...workers,
+      ]);
+      expectOneLine(
+        result,
+        new RegExp(
+          `^gateway: cannot listen on 127\\.0\\.0\\.1:${busyPort}: the address is already in use`,
+        ),
+      );
     }, 20_000);
   }
 
   it('--workers 2: an app that throws at import in the workers stops the command with its reason', async () => {
-    const result = await run(['serve', fixture('worker-import-fails.ts'), '--port', '0', '--workers', '2']);
-    expectOneLine(result, /^gateway: could not load ".*worker-import-fails\.ts": no database in the worker$/);
+    const result = await run([
+      'serve',
+      fixture('worker-import-fails.ts'),
+      '--port',
+      '0',
+      '--workers',
+      '2',
+    ]);
+    expectOneLine(
+      result,
+      /^gateway: could not load ".*worker-import-fails\.ts": no database in the worker$/,
+    );
   }, 20_000);
 
   it('a .ts app with a syntax error names the file, line and column', async () => {
@@ -99,19 +136,32 @@ describe('a server that cannot start', () => {
       const file = path.join(dir, sub, 'broken.ts');
       await rm(path.dirname(file), { recursive: true, force: true });
       await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(file)));
-      if (sub === 'esm') await writeFile(path.join(dir, sub, 'package.json'), '{ "type": "module" }\n');
+      if (sub === 'esm')
+        await writeFile(path.join(dir, sub, 'package.json'), '{ "type": "module" }\n');
       await writeFile(file, 'export const app = () => {\n  const x = ;\n  return [x];\n};\n');
       const result = await run(['serve', `${file}:app`, '--port', '0']);
-      expectOneLine(result, new RegExp(`^gateway: could not load ".*broken\\.ts": syntax error at .*broken\\.ts:2:13: Unexpected ";"$`));
+      expectOneLine(
+        result,
+        new RegExp(
+          `^gateway: could not load ".*broken\\.ts": syntax error at .*broken\\.ts:2:13: Unexpected ";"$`,
+        ),
+      );
       expect(result.stderr).not.toMatch(/cycle/);
     }
   }, 30_000);
 
   it('--workers 2: workers that die after listening are replaced with growing pauses, then the primary gives up', async () => {
-    const result = await run(['serve', fixture('worker-crashes.ts'), '--port', '0', '--workers', '2', '--quiet'], 40_000);
-    const pauses = [...result.stderr.matchAll(/exited \(3\); starting another in (\d+) ms/g)].map((m) => Number(m[1]));
+    const result = await run(
+      ['serve', fixture('worker-crashes.ts'), '--port', '0', '--workers', '2', '--quiet'],
+      40_000,
+    );
+    const pauses = [...result.stderr.matchAll(/exited \(3\); starting another in (\d+) ms/g)].map(
+      (m) => Number(m[1]),
+    );
     expect(pauses.slice(0, 4)).toEqual([100, 200, 400, 800]);
-    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^gateway: workers keep crashing \(7 exits in 60 s, the last 3\); giving up$/);
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(
+      /^gateway: workers keep crashing \(7 exits in 60 s, the last 3\); giving up$/,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack traces
   }, 45_000);

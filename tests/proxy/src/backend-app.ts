@@ -8,7 +8,12 @@
 import type { App, Environ } from '@gateway-interop/gateway';
 
 const who = (environ: Environ): string =>
-  JSON.stringify({ pid: process.pid, port: environ.SERVER_PORT, remote: environ.REMOTE_ADDR, scheme: environ['gateway.url_scheme'] });
+  JSON.stringify({
+    pid: process.pid,
+    port: environ.SERVER_PORT,
+    remote: environ.REMOTE_ADDR,
+    scheme: environ['gateway.url_scheme'],
+  });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,14 +31,24 @@ export const app: App = async (environ, startResponse) => {
       let bytes = 0;
       const rssBefore = process.memoryUsage.rss();
       let peakRss = rssBefore;
-      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
+      const sampler = setInterval(
+        () => (peakRss = Math.max(peakRss, process.memoryUsage.rss())),
+        20,
+      );
       try {
         for await (const chunk of environ['gateway.input']) bytes += chunk.byteLength;
       } finally {
         clearInterval(sampler);
       }
       startResponse('200 OK', [json]);
-      return [JSON.stringify({ pid: process.pid, bytes, rssBefore, peakRss: Math.max(peakRss, process.memoryUsage.rss()) })];
+      return [
+        JSON.stringify({
+          pid: process.pid,
+          bytes,
+          rssBefore,
+          peakRss: Math.max(peakRss, process.memoryUsage.rss()),
+        }),
+      ];
     }
     case '/stream':
       startResponse('200 OK', [['Content-Type', 'text/plain']]);

@@ -28,7 +28,12 @@ export function request(url: string, options: RequestOptions = {}): Promise<Repl
   return new Promise((resolve, reject) => {
     const req = send(
       target,
-      { method: options.method ?? 'GET', headers: options.headers, agent: options.agent, ...(options.ca ? { ca: options.ca } : {}) },
+      {
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        agent: options.agent,
+        ...(options.ca ? { ca: options.ca } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let firstByteMs = -1;
@@ -37,7 +42,12 @@ export function request(url: string, options: RequestOptions = {}): Promise<Repl
           chunks.push(chunk);
         });
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), firstByteMs, lastByteMs: performance.now() - started }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString(),
+            firstByteMs,
+            lastByteMs: performance.now() - started,
+          }),
         );
         res.on('error', reject);
       },
@@ -49,7 +59,11 @@ export function request(url: string, options: RequestOptions = {}): Promise<Repl
 }
 
 /** Runs `total` jobs with at most `concurrency` at a time; resolves when all are done. */
-export async function bounded(total: number, concurrency: number, job: (i: number) => Promise<void>): Promise<void> {
+export async function bounded(
+  total: number,
+  concurrency: number,
+  job: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < total) await job(next++);

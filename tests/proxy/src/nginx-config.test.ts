@@ -15,5 +15,6 @@ it('the README shows exactly the generated configuration', () => {
 it('the test config wraps the same site config, with every path under its prefix', () => {
   const conf = nginxConfig(README_SITE, '/tmp/x');
   expect(conf).toContain(siteConfig(README_SITE).split('\n')[0]!);
-  for (const line of conf.split('\n').filter((l) => /(_path|^pid|^error_log) /.test(l.trim()))) expect(line).toContain('/tmp/x/');
+  for (const line of conf.split('\n').filter((l) => /(_path|^pid|^error_log) /.test(l.trim())))
+    expect(line).toContain('/tmp/x/');
 });

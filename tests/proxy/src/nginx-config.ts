@@ -18,13 +18,21 @@ export interface Site {
 }
 
 /** The example the README shows: two gateway servers on this machine behind nginx on port 80. */
-export const README_SITE: Site = { listeners: [{ address: '80' }], backends: ['127.0.0.1:8001', '127.0.0.1:8002'], keepalive: 16 };
+export const README_SITE: Site = {
+  listeners: [{ address: '80' }],
+  backends: ['127.0.0.1:8001', '127.0.0.1:8002'],
+  keepalive: 16,
+};
 
 /** The `upstream`, `map` and `server` blocks: what goes in /etc/nginx/conf.d/gateway.conf. */
 export function siteConfig(site: Site): string {
   const listen = site.listeners.flatMap((l) =>
     l.tls
-      ? [`    listen ${l.address} ssl;`, `    ssl_certificate ${l.tls.certificate};`, `    ssl_certificate_key ${l.tls.key};`]
+      ? [
+          `    listen ${l.address} ssl;`,
+          `    ssl_certificate ${l.tls.certificate};`,
+          `    ssl_certificate_key ${l.tls.key};`,
+        ]
       : [`    listen ${l.address};`],
   );
   return `upstream gateway {

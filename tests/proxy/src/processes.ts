@@ -14,7 +14,9 @@ import { nginxConfig } from './nginx-config.ts';
 import type { Site } from './nginx-config.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const gatewayDir = path.dirname(createRequire(import.meta.url).resolve('@gateway-interop/gateway/package.json'));
+const gatewayDir = path.dirname(
+  createRequire(import.meta.url).resolve('@gateway-interop/gateway/package.json'),
+);
 const gatewayBin = path.join(gatewayDir, 'bin', 'gateway.mjs');
 export const backendApp = path.join(here, 'backend-app.ts');
 
@@ -38,13 +40,18 @@ export function findNginx(): { path: string } | { missing: string } {
       // not here
     }
   }
-  return { missing: 'nginx is not installed (on Debian/Ubuntu: apt-get install -y nginx-light; .ci/run does this as root)' };
+  return {
+    missing:
+      'nginx is not installed (on Debian/Ubuntu: apt-get install -y nginx-light; .ci/run does this as root)',
+  };
 }
 
 /** A port free on `host` right now (bound to 0, then released) for servers that need one named. */
 export async function freePort(host: string): Promise<number> {
   const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, host, resolve));
+  await new Promise<void>((resolve, reject) =>
+    server.once('error', reject).listen(0, host, resolve),
+  );
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
@@ -59,7 +66,11 @@ export async function canListenOn(host: string): Promise<boolean> {
   }
 }
 
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs = 10_000): Promise<number | null> {
+async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals,
+  graceMs = 10_000,
+): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   const exited = once(child, 'exit');
   child.kill(signal);
@@ -81,17 +92,27 @@ export async function startNginx(binary: string, site: Site, ports: number[]): P
   chmodSync(prefix, 0o755);
   const conf = path.join(prefix, 'nginx.conf');
   writeFileSync(conf, nginxConfig(site, prefix));
-  const test = spawnSync(binary, ['-t', '-p', prefix, '-c', conf, '-e', path.join(prefix, 'error.log')], { encoding: 'utf8' });
+  const test = spawnSync(
+    binary,
+    ['-t', '-p', prefix, '-c', conf, '-e', path.join(prefix, 'error.log')],
+    { encoding: 'utf8' },
+  );
   if (test.status !== 0) throw new Error(`nginx rejected the generated config:\n${test.stderr}`);
-  const child = spawn(binary, ['-p', prefix, '-c', conf, '-e', path.join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(binary, ['-p', prefix, '-c', conf, '-e', path.join(prefix, 'error.log')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d));
   // Ready when every port accepts a connection.
   const deadline = Date.now() + 10_000;
   for (const port of ports) {
-    const host = site.listeners.find((l) => l.address.endsWith(`:${port}`))!.address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    const host = site.listeners
+      .find((l) => l.address.endsWith(`:${port}`))!
+      .address.replace(/:\d+$/, '')
+      .replace(/^\[|\]$/g, '');
     while (!(await connects(host, port))) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`nginx did not start: ${stderr}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`nginx did not start: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -121,11 +142,29 @@ export interface Backend {
 }
 
 /** Runs `gateway serve backend-app.ts:app` with `args`; resolves once it listens. */
-export async function startBackend(host: string, port: number, args: string[] = []): Promise<Backend> {
-  const child = spawn(process.execPath, [gatewayBin, 'serve', `${backendApp}:app`, '--host', host, '--port', String(port), '--quiet', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOST: '', PORT: '' },
-  });
+export async function startBackend(
+  host: string,
+  port: number,
+  args: string[] = [],
+): Promise<Backend> {
+  const child = spawn(
+    process.execPath,
+    [
+      gatewayBin,
+      'serve',
+      `${backendApp}:app`,
+      '--host',
+      host,
+      '--port',
+      String(port),
+      '--quiet',
+      ...args,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HOST: '', PORT: '' },
+    },
+  );
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
@@ -133,19 +172,44 @@ export async function startBackend(host: string, port: number, args: string[] = 
   const deadline = Date.now() + 30_000;
   let match: RegExpExecArray | null;
   while ((match = /on http:\/\/\S+:(\d+)\//.exec(out)) === null) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`gateway did not start: ${out}`);
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`gateway did not start: ${out}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { port: Number(match[1]), pid: child.pid!, exited, stop: () => stopChild(child, 'SIGTERM') };
+  return {
+    port: Number(match[1]),
+    pid: child.pid!,
+    exited,
+    stop: () => stopChild(child, 'SIGTERM'),
+  };
 }
 
 /** A self-signed certificate for `::1`, `127.0.0.1` and localhost, made with the openssl CLI. */
-export function selfSignedCertificate(dir: string): { certificate: string; key: string } | undefined {
+export function selfSignedCertificate(
+  dir: string,
+): { certificate: string; key: string } | undefined {
   const certificate = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  const made = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:::1,IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', certificate,
-  ], { stdio: 'ignore' });
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:::1,IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      key,
+      '-out',
+      certificate,
+    ],
+    { stdio: 'ignore' },
+  );
   return made.status === 0 ? { certificate, key } : undefined;
 }

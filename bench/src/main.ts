@@ -17,7 +17,8 @@ import { writeReports } from './report-files.ts';
 import { plannedComparison, runComparison } from './rounds.ts';
 import { summarizeRatios, summarizeTargets } from './summary.ts';
 import { COMPARISONS, TARGETS, addAgainst, missingReason, repoRoot, targetById } from './targets.ts';
-import type { BenchReport, BenchSettings, MemoryReport, RoundSample } from './types.ts';
+import type { BenchReport, BenchSettings, MemoryReport, RoundSample, WorkerShareReport } from './types.ts';
+import { measureShare } from './worker-share.ts';
 
 const MEMORY_TARGETS = ['gateway-bare', 'node-http'];
 const MEMORY_SLICES = 4;
@@ -110,6 +111,19 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
 
+  // Where the workers comparison ran, also how evenly the workers share busy connections.
+  const workerShares: WorkerShareReport[] = [];
+  if (comparisons.some((c) => c.id === 'workers')) {
+    for (const workers of [2, 4]) {
+      try {
+        workerShares.push(await measureShare(workers, 400, { busy: true }));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        skipped.push({ target: `worker share ${workers}`, reason: message.split('\n')[0]! });
+      }
+    }
+  }
+
   const memory: MemoryReport[] = [];
   if (options.memory) {
     for (const id of MEMORY_TARGETS) {
@@ -142,6 +156,7 @@ async function main(argv: readonly string[]): Promise<number> {
     summaries: summarizeTargets(samples, TARGETS, settings.pipelining),
     ratios: summarizeRatios(samples, comparisons, settings.pipelining),
     memory,
+    workerShares,
     commands: Object.fromEntries(commands),
     command: ['npx pnpm bench', ...argv.filter((a) => a !== '--')].join(' '),
     elapsedS: (Date.now() - started) / 1000,

@@ -1,9 +1,12 @@
 // Runs every command the workshop shows (lines starting with `$ ` in a sh block), in order, and
-// checks that the output the guide prints is what really comes out. Servers are started as
-// shown, with PORT=0 in the environment so each gets a free port; `localhost:8888` in the
-// commands that follow is pointed at it (and `localhost:8889` at the inspector, when `--inspect`
-// starts one on INSPECT_PORT=0). Lines that change from run to run (Date, curl's version, timings
-// in ms, the client's ephemeral REMOTE_PORT) are not compared.
+// checks that the guide prints exactly what really comes out, line for line. Commands run in a
+// pseudo-terminal (util-linux `script`), so curl -v shows what a reader sees in a terminal, not
+// its piped form. Servers are started as shown, with PORT=0 in the environment so each gets a
+// free port; `localhost:8888` in the commands that follow is pointed at it, and the real port is
+// written back as 8888. Only values that change from run to run are normalised: the Date header
+// and the Server-Timing duration (and the date and time rows of `gateway compare`); and for
+// `--inspect` (its port, INSPECT_PORT=0, written back as 8889) the inspector's timings in ms and
+// the client's ephemeral REMOTE_PORT.
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,24 +23,40 @@ interface Step {
   expected: string[];
 }
 
-/** `$ command` lines in ```sh blocks, each with the output lines shown under it. */
+/** `$ command` lines in ```sh blocks, each with the output lines shown under it (blank ones too). */
 function steps(markdown: string): Step[] {
   const found: Step[] = [];
   for (const block of markdown.matchAll(/```sh\n([\s\S]*?)```/g)) {
     for (const line of block[1]!.split('\n')) {
       if (line.startsWith('$ ')) found.push({ command: line.slice(2), expected: [] });
-      else if (line.trim() !== '' && found.length > 0) found[found.length - 1]!.expected.push(line);
+      else if (found.length > 0) found[found.length - 1]!.expected.push(line);
     }
   }
+  for (const step of found) while (step.expected.at(-1)?.trim() === '') step.expected.pop();
   return found;
 }
 
-const volatile = (line: string): boolean => /Date:|curl\/|User-Agent|\d\.\d\d ms|REMOTE_PORT/.test(line);
-const env = { ...process.env, PORT: '0', INSPECT_PORT: '0', HOST: '127.0.0.1', PATH: `${path.join(root, 'node_modules', '.bin')}:${process.env.PATH}` };
+/**
+ * What may differ between the guide and a run: the Date header's value, the timing's figure, and
+ * the rows of `gateway compare`'s table that hold a date or a time.
+ */
+const normalise = (line: string): string =>
+  line
+    .trimEnd()
+    .replace(/Date: .*/, 'Date: (date)')
+    .replace(/dur=[\d.]+/, 'dur=(ms)')
+    .replace(/^( {2}date \[s\] +).*/, '$1(date)')
+    .replace(/^( {2}time +).*/, '$1(ms)')
+    .replace(/ *\d+\.\d\d ms/g, ' (ms)')
+    .replace(/^(REMOTE_PORT:? +)\d+$/, '$1(port)');
+// A reader's shell, not the test runner's: the npm_* variables pnpm and turbo set for the test
+// would make npx warn ("Unknown env config …") where a reader sees nothing.
+const shell = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+const env = { ...shell, PORT: '0', INSPECT_PORT: '0', HOST: '127.0.0.1', PATH: `${path.join(root, 'node_modules', '.bin')}:${process.env.PATH}` };
 
 let server: ChildProcess | null = null;
-let address = '';
-let inspector = '';
+let port = '';
+let inspectorPort = '';
 
 async function startServer(command: string): Promise<string> {
   await stopServer();
@@ -51,22 +70,39 @@ async function startServer(command: string): Promise<string> {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  address = /on http:\/\/(\S+)\//.exec(out)![1]!;
+  port = /on http:\/\/[^/\s]+:(\d+)\//.exec(out)![1]!;
   if (command.includes('--inspect')) {
-    while (!/inspector on http:\/\/(\S+)\//.test(out)) {
+    while (!/inspector on http:\/\/[^/\s]+:(\d+)\//.test(out)) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`inspector did not start:\n${out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    inspector = /inspector on http:\/\/(\S+)\//.exec(out)![1]!;
+    inspectorPort = /inspector on http:\/\/[^/\s]+:(\d+)\//.exec(out)![1]!;
   }
   return out;
 }
 
+const ESC = String.fromCharCode(27);
+/** Select Graphic Rendition (bold, colour): changes how text looks, not what it says. */
+const SGR = new RegExp(`${ESC}\\[[\\d;]*m`, 'g');
+
+/**
+ * What a terminal leaves on screen: npx draws a spinner, then moves to column 1 and clears the
+ * line (ESC[1G ESC[0K) before the real output, so only what follows the last such clear stays;
+ * curl -i prints header names in bold (ESC[1m … ESC[0m), which changes no text.
+ */
+function onScreen(raw: string): string {
+  return raw
+    .replace(/\r+\n/g, '\n')
+    .split('\n')
+    .map((line) => line.split(`${ESC}[1G${ESC}[0K`).at(-1)!.replace(SGR, ''))
+    .join('\n');
+}
+
+/** Runs `command` in a pseudo-terminal, as a reader would; resolves with what the terminal shows. */
 function run(command: string): Promise<string> {
   return new Promise((resolve) => {
-    execFile('sh', ['-c', command.replaceAll('localhost:8888', address).replaceAll('localhost:8889', inspector)], { cwd: root, env }, (_error, stdout, stderr) =>
-      resolve(stdout + stderr),
-    );
+    const script = ['-qec', command.replaceAll('localhost:8888', `localhost:${port}`).replaceAll('localhost:8889', `localhost:${inspectorPort}`), '/dev/null'];
+    execFile('script', script, { cwd: root, env }, (_error, stdout) => resolve(onScreen(stdout)));
   });
 }
 
@@ -90,15 +126,16 @@ describe('docs/workshop.md', () => {
     it(step.command, async () => {
       const isServer = step.command.startsWith('npx gateway serve') && !step.command.includes('echo');
       let output = isServer ? await startServer(step.command) : await run(step.command);
-      output = output.replaceAll(address, 'localhost:8888').replaceAll('127.0.0.1:8888', 'localhost:8888');
-      if (inspector !== '') output = output.replaceAll(inspector, 'localhost:8889');
-      // SERVER_PORT is the port alone.
-      output = output.replace(/SERVER_PORT(:?\s+)\d+/g, 'SERVER_PORT$18888');
-      const actual = output.split('\n').map((l) => l.trim());
-      for (const line of step.expected.filter((l) => !volatile(l))) {
-        const want = line.trim().replaceAll('127.0.0.1:8888', 'localhost:8888').replaceAll('127.0.0.1:8889', 'localhost:8889');
-        expect(actual.some((got) => got.includes(want)), `expected a line containing: ${want}\n--- got ---\n${output}`).toBe(true);
-      }
+      if (port !== '') output = output.replaceAll(`:${port}`, ':8888').replaceAll(`port ${port} `, 'port 8888 ');
+      if (inspectorPort !== '') output = output.replaceAll(`:${inspectorPort}`, ':8889');
+      // SERVER_PORT holds the port alone.
+      if (port !== '') output = output.replace(new RegExp(`^(SERVER_PORT:? +)${port}$`, 'gm'), '$18888');
+      // A server goes on printing (the access log); the guide shows how it starts.
+      const lines = output.replace(/\n$/, '').split('\n');
+      const actual = (isServer ? lines.slice(0, step.expected.length) : lines).map(normalise);
+      expect(actual.join('\n'), `the guide shows:\n${step.expected.join('\n')}\n--- a run shows ---\n${output}`).toBe(
+        step.expected.map(normalise).join('\n'),
+      );
     });
   }
 });

@@ -1,6 +1,7 @@
 // `pnpm bench`: runs every comparison in one go (servers pinned to one core, autocannon here on
 // the other), then the memory figures, and writes the terminal table, report.json, report.md
 // and chart.svg. Servers are always stopped, even on an error or Ctrl-C.
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDuration } from './format.ts';
@@ -15,8 +16,9 @@ import { renderTable } from './report-table.ts';
 import { writeReports } from './report-files.ts';
 import { plannedComparison, runComparison } from './rounds.ts';
 import { summarizeRatios, summarizeTargets } from './summary.ts';
-import { COMPARISONS, TARGETS, missingReason, repoRoot, targetById } from './targets.ts';
-import type { BenchReport, BenchSettings, MemoryReport, RoundSample } from './types.ts';
+import { COMPARISONS, TARGETS, addAgainst, missingReason, repoRoot, targetById } from './targets.ts';
+import type { BenchReport, BenchSettings, MemoryReport, RoundSample, WorkerShareReport } from './types.ts';
+import { measureShare } from './worker-share.ts';
 
 const MEMORY_TARGETS = ['gateway-bare', 'node-http'];
 const MEMORY_SLICES = 4;
@@ -69,6 +71,17 @@ async function main(argv: readonly string[]): Promise<number> {
     return true;
   });
 
+  if (options.against !== undefined) {
+    // Relative to where the user typed the command: pnpm runs this script in bench/.
+    const checkout = resolve(process.env.INIT_CWD ?? process.cwd(), options.against);
+    const bin = join(checkout, 'packages', 'gateway', 'bin', 'gateway.mjs');
+    if (!existsSync(bin)) {
+      process.stderr.write(`bench: --against ${options.against}: no gateway checkout there (looked for ${bin})\n`);
+      return 2;
+    }
+    comparisons.push(...addAgainst(checkout, comparisons));
+  }
+
   const plan = plannedComparison(settings);
   const memoryPlan = plannedMemory(mode.memoryRequests, MEMORY_SLICES);
   const memoryTargets = options.memory ? MEMORY_TARGETS.length : 0;
@@ -95,6 +108,19 @@ async function main(argv: readonly string[]): Promise<number> {
       const message = error instanceof Error ? error.message : String(error);
       progress.log(`bench: ${comparison.id} failed: ${message}`);
       skipped.push({ target: comparison.id, reason: message.split('\n')[0]! });
+    }
+  }
+
+  // Where the workers comparison ran, also how evenly the workers share busy connections.
+  const workerShares: WorkerShareReport[] = [];
+  if (comparisons.some((c) => c.id === 'workers')) {
+    for (const workers of [2, 4]) {
+      try {
+        workerShares.push(await measureShare(workers, 400, { busy: true }));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        skipped.push({ target: `worker share ${workers}`, reason: message.split('\n')[0]! });
+      }
     }
   }
 
@@ -130,6 +156,7 @@ async function main(argv: readonly string[]): Promise<number> {
     summaries: summarizeTargets(samples, TARGETS, settings.pipelining),
     ratios: summarizeRatios(samples, comparisons, settings.pipelining),
     memory,
+    workerShares,
     commands: Object.fromEntries(commands),
     command: ['npx pnpm bench', ...argv.filter((a) => a !== '--')].join(' '),
     elapsedS: (Date.now() - started) / 1000,

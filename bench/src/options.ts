@@ -8,6 +8,8 @@ export const HELP = `Usage: pnpm bench [--quick] [--only <ids>] [--no-memory] [-
   --only <ids>   comma-separated comparisons: bare, hono, fastify, express, mount, workers
   --no-memory    skip the memory figures in full mode
   --memory       measure memory in quick mode too (adds about a minute)
+  --against <dir>  also run each gateway server from another checkout (the previous
+                 main, installed) against this one's, in the same run: ratios this / that
   --out <dir>    results folder (default bench/results, or bench/results/quick with --quick)
   -h, --help     this help
 `;
@@ -17,6 +19,7 @@ export interface BenchOptions {
   only: string[] | undefined;
   memory: boolean;
   out: string | undefined;
+  against: string | undefined;
   help: boolean;
 }
 
@@ -32,6 +35,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       memory: { type: 'boolean' },
       'no-memory': { type: 'boolean' },
       out: { type: 'string' },
+      against: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -44,6 +48,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       .filter(Boolean),
     memory: values['no-memory'] ? false : (values.memory ?? !quick),
     out: values.out,
+    against: values.against,
     help: values.help ?? false,
   };
 }

@@ -10,6 +10,7 @@ import {
   formatSeconds,
   memoryCells,
 } from './format.ts';
+import { WORKERS_HEADER, WORKERS_RIGHT, workersRows } from './report-workers.ts';
 import type { BenchReport, MemoryReport } from './types.ts';
 
 export function markdownTable(
@@ -77,6 +78,20 @@ export function retriedNote(report: BenchReport): string[] {
   const which = retried.map((s) => `${s.target} p=${s.pipelining} r${s.round}`).join(', ');
   return [
     `${retried.length} round(s) were measured again because the server barely ran in the first try (something else had the CPU): ${which}. The machine was not quiet; treat the figures with care.`,
+    '',
+  ];
+}
+
+function workersSection(report: BenchReport): string[] {
+  const rows = workersRows(report);
+  if (rows.length === 0) return [];
+  return [
+    '## Workers',
+    '',
+    'Busy keep-alive connections opened at once against `gateway serve --workers N`, counted by the worker that answers each ' +
+      '(`npx pnpm --filter @gateway-interop/bench worker-share`); efficiency is the workers comparison\'s req/s ratio over N.',
+    '',
+    markdownTable(WORKERS_HEADER, rows, WORKERS_RIGHT),
     '',
   ];
 }
@@ -154,6 +169,7 @@ export function renderMarkdown(report: BenchReport): string {
     ...retriedNote(report),
     '![Requests per server CPU-second](chart.svg)',
     '',
+    ...workersSection(report),
     ...memorySection(report.memory),
   ];
   if (report.skipped.length > 0) {

@@ -10,6 +10,7 @@ import {
   formatSeconds,
 } from './format.ts';
 import { retriedNote } from './report-markdown.ts';
+import { WORKERS_HEADER, WORKERS_RIGHT, workersRows } from './report-workers.ts';
 import type { BenchReport, MemoryReport, RatioSummary, TargetSummary } from './types.ts';
 
 export function renderTargetsTable(summaries: readonly TargetSummary[]): string {
@@ -83,6 +84,8 @@ export function renderTable(report: BenchReport): string {
     '',
     renderRatiosTable(report.ratios),
   ];
+  const workers = workersRows(report);
+  if (workers.length > 0) parts.push('', alignColumns(WORKERS_HEADER, workers, WORKERS_RIGHT));
   if (report.memory.length > 0) parts.push('', renderMemoryTable(report.memory));
   parts.push(
     ...retriedNote(report)

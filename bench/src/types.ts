@@ -12,6 +12,8 @@ export interface Target {
   path: string;
   /** Gateway only: serve the app mounted at this prefix (`gateway serve /bare=…`), through mount(). */
   mountAt?: string;
+  /** Another checkout to run this server from (`--against`); this one when absent. */
+  root?: string;
 }
 
 /** Two targets measured in alternating rounds (A B A B ...); ratios are B over A. */
@@ -119,6 +121,16 @@ export interface MachineInfo {
   date: string;
 }
 
+/** How `--workers N` spread busy keep-alive connections over its workers (worker-share.ts). */
+export interface WorkerShareReport {
+  workers: number;
+  connections: number;
+  /** Connections per worker, largest first. */
+  perWorker: number[];
+  /** Smallest share over the even share (1 = perfectly even). */
+  evenness: number;
+}
+
 export interface BenchReport {
   settings: BenchSettings;
   machine: MachineInfo;
@@ -129,6 +141,8 @@ export interface BenchReport {
   summaries: TargetSummary[];
   ratios: RatioSummary[];
   memory: MemoryReport[];
+  /** Measured with the workers comparison; absent in older reports. */
+  workerShares?: WorkerShareReport[];
   /** Server command lines by target id, paths relative to the repository root. */
   commands: Record<string, string>;
   command: string;

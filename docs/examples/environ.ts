@@ -2,10 +2,13 @@
 // webserver2.py's article draws of the WSGI environ, made by a five-line app.
 import type { App } from '@gateway-interop/gateway';
 
+// Objects and functions by their kind (a function's source says nothing here), the rest as text.
 const shown = (value: unknown): string =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? `<${value.constructor.name}>`
-    : String(value);
+  typeof value === 'function'
+    ? `<function ${value.name}>`
+    : typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? `<${value.constructor.name}>`
+      : String(value);
 
 export const app: App = (environ, startResponse) => {
   startResponse('200 OK', [['Content-Type', 'text/plain; charset=utf-8']]);

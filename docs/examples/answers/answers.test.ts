@@ -4,7 +4,7 @@ import { serve } from '@gateway-interop/gateway';
 import type { App, ServeHandle } from '@gateway-interop/gateway';
 import { afterEach, describe, expect, it } from 'vitest';
 import { app as created } from './created.ts';
-import { app as dispatch } from './dispatch.ts';
+import { app as dispatch } from './dispatcher.ts';
 import { app as router405 } from './router-405.ts';
 
 let handle: ServeHandle | null = null;

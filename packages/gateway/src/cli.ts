@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { COMPARE_HELP, parseCompare, runCompare } from './compare/command.ts';
-import { isPrimary, onDrainRequest, runPrimary, workerCount } from './cluster.ts';
+import { isPrimary, reportStartupFailure, runPrimary, serveFromPrimary, workerCount } from './cluster.ts';
 import { UsageError } from './load-app.ts';
 import { checkMounts, describeSource, loadMounts, parseAppMount, parseStaticMount } from './mount-args.ts';
 import type { MountArg } from './mount-args.ts';
@@ -12,8 +12,9 @@ import { announceInspector, INSPECT_FLAGS, INSPECT_HELP, parseInspect, serveInsp
 import type { InspectAt } from './inspect/start.ts';
 import { Recorder } from './inspect/recorder.ts';
 import { compileTrust } from './proxy-trust.ts';
-import { defaults, serve } from './server.ts';
+import { createServer, defaults, serve } from './server.ts';
 import type { ServerOptions } from './server.ts';
+import { USAGE_EXIT_CODE, startupErrorLine } from './startup-errors.ts';
 import { serveStatic } from './static/serve-static.ts';
 import type { App } from './types.ts';
 
@@ -180,7 +181,7 @@ export function announce(what: string, mounts: readonly MountArg[], url: string)
 
 /** Runs the CLI; resolves with the exit code once serving has started (or failed). */
 export async function main(argv: readonly string[]): Promise<number> {
-  let command: ServeCommand | 'help';
+  let command: ServeCommand | 'help' | undefined;
   try {
     if (argv[0] === 'compare') {
       const compare = parseCompare(argv.slice(1));
@@ -198,39 +199,43 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (command.workers > 1 && isPrimary()) {
       await loadServed(command.mounts); // fail here, once, rather than in every worker
       const { workers, mounts } = command;
-      runPrimary(workers, (line) => process.stderr.write(line + '\n'), (url) => {
-        process.stdout.write(announce(`${workers} workers serving`, mounts, url));
+      await runPrimary(workers, command.options.host ?? defaults.host, command.options.port ?? defaults.port, {
+        log: (line) => process.stderr.write(line + '\n'),
+        listening: (url) => process.stdout.write(announce(`${workers} workers serving`, mounts, url)),
+        stopped: () => process.stdout.write(`gateway: ${workers} workers drained and stopped\n`),
       });
       return 0;
     }
     const app = await loadServed(command.mounts);
     const recorder = command.inspect === undefined ? undefined : new Recorder({ apps: command.mounts.map((m) => ({ prefix: m.prefix, name: m.prefix || '/' })) });
-    const handle = await serve(app, recorder === undefined ? command.options : { ...command.options, inspect: recorder });
-    if (isPrimary()) process.stdout.write(announce('serving', command.mounts, handle.url));
-    if (recorder !== undefined && command.inspect !== undefined) {
-      const columns = command.mounts.map((m) => ({ name: m.prefix || '/', place: { host: handle.host, port: handle.port, prefix: m.prefix } }));
-      process.stdout.write(announceInspector(await serveInspector(recorder, command.inspect, columns)));
-    }
+    const options = recorder === undefined ? command.options : { ...command.options, inspect: recorder };
+    // A worker does not listen: the primary passes it connections (cluster.ts).
+    const handle = isPrimary() ? await serve(app, options) : null;
+    const server = handle?.server ?? createServer(app, options);
     let draining = false;
     const drain = (): void => {
       if (draining) return;
       draining = true;
-      void handle.close().then(() => process.exit(0));
+      void server.close().then(() => {
+        if (handle) process.stdout.write('gateway: drained and stopped\n');
+        process.exit(0);
+      });
     };
     process.on('SIGINT', drain);
     process.on('SIGTERM', drain);
-    if (!isPrimary()) onDrainRequest(drain);
+    if (handle) {
+      process.stdout.write(announce('serving', command.mounts, handle.url));
+      if (recorder !== undefined && command.inspect !== undefined) {
+        const columns = command.mounts.map((m) => ({ name: m.prefix || '/', place: { host: handle.host, port: handle.port, prefix: m.prefix } }));
+        process.stdout.write(announceInspector(await serveInspector(recorder, command.inspect, columns)));
+      }
+    } else serveFromPrimary(server, drain);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`gateway: ${error.message}\n`);
-      return 2;
-    }
-    const code = (error as NodeJS.ErrnoException | null)?.code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      process.stderr.write(`gateway: cannot listen: ${(error as Error).message}\n`);
-      return 2;
-    }
-    throw error;
+    const where = typeof command === 'object' ? command.options : undefined;
+    const line = startupErrorLine(error, where);
+    if (line === undefined) throw error; // not the user's mistake: keep the stack trace
+    await reportStartupFailure(line);
+    return USAGE_EXIT_CODE;
   }
 }

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { App } from './types.ts';
+import { whyNotLoaded } from './syntax-check.ts';
 
 /** A problem the user can fix; the CLI prints its message on one line and exits with code 2. */
 export class UsageError extends Error {
@@ -54,8 +55,7 @@ export async function loadApp(spec: string, cwd: string = process.cwd()): Promis
   try {
     namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(`could not load "${module}": ${why}`);
+    throw new UsageError(`could not load "${module}": ${await whyNotLoaded(file, error)}`);
   }
   if (!(exportName in namespace)) {
     const names = Object.keys(namespace).join(', ') || 'nothing';

@@ -152,14 +152,34 @@ export class GatewayServer implements ConnectionHost {
       this.net.listen(port, host, () => {
         this.net.off('error', reject);
         const address = this.net.address() as AddressInfo;
-        this.info.serverName = host;
-        this.info.serverPort = String(address.port);
-        // One timer for all connections' timeouts, rather than a timer per connection.
-        this.sweep = setInterval(() => this.checkDeadlines(), 1000);
-        this.sweep.unref();
+        this.startServing(host, address.port);
         resolve(address);
       });
     });
+  }
+
+  /**
+   * Serves connections accepted by another process, as if listening on `host`:`port`: the
+   * `--workers` primary accepts every connection and passes each to a worker in turn (cluster.ts),
+   * which hands it to `adopt`. Same settings, timeouts and drain; no listening socket of its own.
+   */
+  serveAdopted(host: string, port: number): void {
+    this.startServing(host, port);
+  }
+
+  /** Takes a connection accepted elsewhere, with the socket options our own listener would set. */
+  adopt(socket: net.Socket): void {
+    socket.allowHalfOpen = true;
+    socket.setNoDelay(true);
+    this.accept(socket);
+  }
+
+  private startServing(host: string, port: number): void {
+    this.info.serverName = host;
+    this.info.serverPort = String(port);
+    // One timer for all connections' timeouts, rather than a timer per connection.
+    this.sweep = setInterval(() => this.checkDeadlines(), 1000);
+    this.sweep.unref();
   }
 
   private checkDeadlines(): void {

@@ -104,6 +104,7 @@ describe('the gateway command', () => {
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+    expect(stdout).toMatch(/gateway: drained and stopped\n$/);
   });
 
   it('serves several apps and a folder on one port, each at its prefix', async () => {
@@ -134,9 +135,9 @@ describe('the gateway command', () => {
 
   describe('--workers', () => {
     const pidApp = path.join(here, 'fixtures', 'pid-app.ts');
-    /** One request on a fresh connection, so node:cluster's round robin can pick another worker. */
+    /** One request on a fresh connection, so the primary's rotation passes it to the next worker. */
     const pidOf = async (url: string): Promise<number> => Number(await (await fetch(url, { headers: { connection: 'close' } })).text());
-    /** Asks until `count` different workers have answered (round robin makes that quick). */
+    /** Asks until `count` different workers have answered (the rotation makes that quick). */
     async function workersAnswering(url: string, count: number): Promise<Set<number>> {
       const pids = new Set<number>();
       for (let i = 0; i < 50 && pids.size < count; i++) pids.add(await pidOf(url));
@@ -179,7 +180,7 @@ describe('the gateway command', () => {
         expect(now.has(Number(body))).toBe(true);
         const [code] = await once(child, 'exit');
         expect(code).toBe(0);
-        expect(stderr).toContain('gateway: draining workers');
+        expect(stdout).toContain('gateway: 2 workers drained and stopped\n');
       } finally {
         if (child.exitCode === null) child.kill('SIGKILL');
       }

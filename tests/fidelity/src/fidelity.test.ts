@@ -45,8 +45,9 @@ describe('the documented exceptions', () => {
       expect(readme, exception.id).toContain(`\`${exception.id}\``);
   });
 
-  it('are each still needed (checked only after a full run)', () => {
-    if (cells < MODES.length * APPS.length * SCENARIOS.length) return;
+  it('are each still needed (checked only after a full run)', (context) => {
+    // A filtered run (-t) cannot tell: it is reported as skipped rather than passed.
+    if (cells < MODES.length * APPS.length * SCENARIOS.length) context.skip();
     expect(EXCEPTIONS.map((exception) => exception.id).filter((id) => !used.has(id))).toEqual([]);
   });
 });

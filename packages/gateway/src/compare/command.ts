@@ -178,7 +178,7 @@ export async function runCompare(command: CompareCommand, stdout: NodeJS.WriteSt
       }
     }
     const comparison = await compareAll(columns, command.request!);
-    const width = stdout.isTTY ? stdout.columns : 80;
+    const width = (stdout.isTTY && stdout.columns) || 80;
     const color = stdout.isTTY === true && !('NO_COLOR' in process.env);
     if (command.output === 'json') stdout.write(JSON.stringify(toJson(comparison), null, 2) + '\n');
     else if (command.output === 'raw') stdout.write(renderRaw(comparison.answers, { width, color }));

@@ -16,6 +16,7 @@ function describe(key: string, value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (key === 'gateway.input')
     return 'a byte stream (AsyncIterable<Uint8Array>); what it yielded is the body in the raw request';
+  if (typeof value === 'function') return `function ${value.name}()`;
   if (value instanceof AbortSignal) return `AbortSignal (aborted: ${value.aborted})`;
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `[${value.map(String).join(', ')}]`;

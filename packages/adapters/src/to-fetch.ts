@@ -16,7 +16,7 @@ export function toFetchHandler(app: App): (request: Request) => Promise<Response
       return await responseFromApp(app, environ, cancelled);
     } catch (error) {
       if (signal.aborted) return new Response(null, { status: 500 });
-      environ['gateway.errors'].write(`gateway app failed: ${describe(error)}`);
+      environ['gateway.errors'].write(`gateway: app error: ${describe(error)}\n`);
       return new Response('Internal Server Error\n', {
         status: 500,
         headers: { 'content-type': 'text/plain; charset=utf-8' },

@@ -1,16 +1,19 @@
 // `gateway serve <module>:<export>`: the command-line face of the server, in the spirit of
 // `python webserver2.py flaskapp:app`. Thin on purpose: parse arguments, load the app, serve it,
 // drain on SIGINT/SIGTERM. A mistake the user can fix gets one line and exit code 2.
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { COMPARE_HELP, parseCompare, runCompare } from './compare/command.ts';
 import { isPrimary, onDrainRequest, runPrimary, workerCount } from './cluster.ts';
-import { UsageError } from './load-app.ts';
+import { UsageError, parseAppSpec } from './load-app.ts';
 import { checkMounts, describeSource, loadMounts, parseAppMount, parseStaticMount } from './mount-args.ts';
 import type { MountArg } from './mount-args.ts';
 import { compileTrust } from './proxy-trust.ts';
-import { defaults, serve } from './server.ts';
+import { defaults } from './server.ts';
 import type { ServerOptions } from './server.ts';
+import { SERVER_LABELS, parseServerKind, startServer } from './servers/other-servers.ts';
+import type { ServerKind } from './servers/other-servers.ts';
 import { serveStatic } from './static/serve-static.ts';
 import type { App } from './types.ts';
 
@@ -25,6 +28,10 @@ given a path prefix: /express=./express-app.ts /hono=./hono-app.ts. The app
 at the longest matching prefix answers; it sees the prefix in SCRIPT_NAME.
 
 Options:
+  --server <gateway|node|fetch> the server that runs the app: this gateway (default),
+                                node:http through toNodeHandler, or @hono/node-server
+                                through toFetchHandler (both from @gateway-interop/adapters;
+                                they take --host, --port, --shutdown-timeout, mounts, --quiet)
   --static <prefix>=<folder>    serve the files in <folder> at <prefix> (repeatable;
                                 a folder alone is mounted at /)
   --host <addr>                 address to listen on (default $HOST or 127.0.0.1)
@@ -48,6 +55,7 @@ Options:
 
 Examples:
   gateway serve ./src/app.ts:app --port 9000
+  gateway serve ./src/app.ts:app --server node
   gateway serve /express=./apps/app-express/src/app.ts /hono=./apps/app-hono/src/app.ts --static /=./site
 `;
 
@@ -68,6 +76,7 @@ const config = {
   strict: true,
   options: {
     host: { type: 'string' },
+    server: { type: 'string' },
     static: { type: 'string', multiple: true },
     port: { type: 'string' },
     workers: { type: 'string' },
@@ -85,7 +94,12 @@ export interface ServeCommand {
   mounts: MountArg[];
   options: ServerOptions;
   workers: number;
+  /** Which server runs the app (SPEC 8: the same callable under any of them). */
+  server: ServerKind;
 }
+
+/** What the gateway server alone understands: node:http and the fetch server have no such knob. */
+const GATEWAY_ONLY = ['workers', 'trace', 'trust-proxy', 'trust-proxy-header', ...Object.keys(NUMBER_OPTIONS).filter((n) => n !== 'shutdown-timeout')];
 
 function wholeNumber(name: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
   if (!/^\d+$/.test(value) || Number(value) > max) {
@@ -151,7 +165,10 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
     workers = count;
   }
   if (workers > 1) options.multiprocess = true;
-  return { mounts, options, workers };
+  const server = values.server === undefined ? 'gateway' : parseServerKind(values.server);
+  const refused = server === 'gateway' ? undefined : GATEWAY_ONLY.find((name) => record[name] !== undefined);
+  if (refused !== undefined) throw new UsageError(`--${refused} is an option of the gateway server; it cannot be used with --server ${server}`);
+  return { mounts, options, workers, server };
 }
 
 /** The app the server runs for these mounts. */
@@ -159,14 +176,22 @@ function loadServed(mounts: readonly MountArg[]): Promise<App> {
   return loadMounts(mounts, (root) => serveStatic(root));
 }
 
+/** Where `--server node|fetch` looks for the adapters: beside the first app module, else here. */
+function nearestModule(mounts: readonly MountArg[]): string {
+  const first = mounts.find((m) => m.source.kind === 'app');
+  if (first?.source.kind !== 'app') return path.resolve('package.json');
+  return path.resolve(parseAppSpec(first.source.spec).module);
+}
+
 /** The start-up line, and under a dispatcher one line per mount with its URL. */
-export function announce(what: string, mounts: readonly MountArg[], url: string): string {
+export function announce(what: string, mounts: readonly MountArg[], url: string, server?: string): string {
   const only = mounts.length === 1 && mounts[0]!.prefix === '' ? mounts[0]! : undefined;
-  if (only !== undefined) return `gateway: ${what} ${describeSource(only.source)} on ${url}/ (Ctrl-C to stop)\n`;
+  const under = server === undefined ? '' : ` under ${server}`;
+  if (only !== undefined) return `gateway: ${what} ${describeSource(only.source)}${under} on ${url}/ (Ctrl-C to stop)\n`;
   const sorted = [...mounts].sort((a, b) => a.prefix.localeCompare(b.prefix));
   const width = Math.max(...sorted.map((m) => url.length + (m.prefix || '/').length));
   const lines = sorted.map((m) => `  ${(url + (m.prefix || '/')).padEnd(width)}  ${describeSource(m.source)}`);
-  return `gateway: ${what} ${mounts.length} mounts on ${url}/ (Ctrl-C to stop)\n${lines.join('\n')}\n`;
+  return `gateway: ${what} ${mounts.length} mounts${under} on ${url}/ (Ctrl-C to stop)\n${lines.join('\n')}\n`;
 }
 
 /** Runs the CLI; resolves with the exit code once serving has started (or failed). */
@@ -195,8 +220,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const app = await loadServed(command.mounts);
-    const handle = await serve(app, command.options);
-    if (isPrimary()) process.stdout.write(announce('serving', command.mounts, handle.url));
+    const handle = await startServer(command.server, app, command.options, nearestModule(command.mounts));
+    const under = command.server === 'gateway' ? undefined : SERVER_LABELS[command.server];
+    if (isPrimary()) process.stdout.write(announce('serving', command.mounts, handle.url, under));
     let draining = false;
     const drain = (): void => {
       if (draining) return;

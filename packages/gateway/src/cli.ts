@@ -1,18 +1,17 @@
 // `gateway serve <module>:<export>`: the command-line face of the server, in the spirit of
 // `python webserver2.py flaskapp:app`. Thin on purpose: parse arguments, load the app, serve it,
 // drain on SIGINT/SIGTERM. A mistake the user can fix gets one line and exit code 2.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { COMPARE_HELP, parseCompare, runCompare } from './compare/command.ts';
 import { isPrimary, onDrainRequest, runPrimary, workerCount } from './cluster.ts';
-import { UsageError, parseAppSpec } from './load-app.ts';
+import { UsageError } from './load-app.ts';
 import { checkMounts, describeSource, loadMounts, parseAppMount, parseStaticMount } from './mount-args.ts';
 import type { MountArg } from './mount-args.ts';
 import { compileTrust } from './proxy-trust.ts';
 import { defaults } from './server.ts';
 import type { ServerOptions } from './server.ts';
-import { SERVER_LABELS, parseServerKind, startServer } from './servers/other-servers.ts';
+import { SERVER_LABELS, adaptersNear, parseServerKind, startServer } from './servers/other-servers.ts';
 import type { ServerKind } from './servers/other-servers.ts';
 import { serveStatic } from './static/serve-static.ts';
 import type { App } from './types.ts';
@@ -176,13 +175,6 @@ function loadServed(mounts: readonly MountArg[]): Promise<App> {
   return loadMounts(mounts, (root) => serveStatic(root));
 }
 
-/** Where `--server node|fetch` looks for the adapters: beside the first app module, else here. */
-function nearestModule(mounts: readonly MountArg[]): string {
-  const first = mounts.find((m) => m.source.kind === 'app');
-  if (first?.source.kind !== 'app') return path.resolve('package.json');
-  return path.resolve(parseAppSpec(first.source.spec).module);
-}
-
 /** The start-up line, and under a dispatcher one line per mount with its URL. */
 export function announce(what: string, mounts: readonly MountArg[], url: string, server?: string): string {
   const only = mounts.length === 1 && mounts[0]!.prefix === '' ? mounts[0]! : undefined;
@@ -220,7 +212,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const app = await loadServed(command.mounts);
-    const handle = await startServer(command.server, app, command.options, nearestModule(command.mounts));
+    const handle = await startServer(command.server, app, command.options, adaptersNear(command.mounts));
     const under = command.server === 'gateway' ? undefined : SERVER_LABELS[command.server];
     if (isPrimary()) process.stdout.write(announce('serving', command.mounts, handle.url, under));
     let draining = false;

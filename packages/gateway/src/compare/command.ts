@@ -8,8 +8,9 @@ import { mount } from '../compose/mount.ts';
 import { UsageError, loadApp } from '../load-app.ts';
 import { checkMounts, describeSource, parseAppMount, parseStaticMount } from '../mount-args.ts';
 import type { MountArg } from '../mount-args.ts';
-import { defaults, serve } from '../server.ts';
-import type { ServeHandle } from '../server.ts';
+import { defaults } from '../server.ts';
+import { SERVER_KINDS, adaptersNear, parseServerKind, parseServerList, startServer } from '../servers/other-servers.ts';
+import type { ServerKind, Served } from '../servers/other-servers.ts';
 import { serveStatic } from '../static/serve-static.ts';
 import type { App } from '../types.ts';
 import { compareAll } from './compare.ts';
@@ -33,6 +34,8 @@ Options:
   -d, --data <text|@file>   request body (the method defaults to POST)
   -H, --header <name: value>  request header field (repeatable)
   --native                  also ask each framework's own server (a column each)
+  --server <gateway|node|fetch>  serve the apps with this server (columns app@server)
+  --servers <list>          several, side by side: --servers gateway,node,fetch
   --json                    print the comparison as JSON
   --raw                     print each answer's raw bytes instead of the table
   --serve                   keep the apps mounted on one port, with an index page
@@ -43,6 +46,7 @@ Examples:
   gateway compare GET /hello
   gateway compare POST /echo -d 'hi' -H 'Content-Type: text/plain'
   gateway compare /cookies --native
+  gateway compare --servers gateway,node,fetch GET /hello /express=./apps/app-express/src/app.ts
 `;
 
 const config = {
@@ -52,6 +56,8 @@ const config = {
     data: { type: 'string', short: 'd' },
     header: { type: 'string', short: 'H', multiple: true },
     native: { type: 'boolean' },
+    server: { type: 'string' },
+    servers: { type: 'string' },
     json: { type: 'boolean' },
     raw: { type: 'boolean' },
     serve: { type: 'boolean' },
@@ -67,6 +73,10 @@ export interface CompareCommand {
   /** Named mounts; empty means the apps found in apps/*. */
   mounts: MountArg[];
   native: boolean;
+  /** The servers the apps run under, one column per app and server (SPEC 8). */
+  servers: ServerKind[];
+  /** Whether a server was named (columns then read `express@node`, else just `express`). */
+  serversNamed: boolean;
   output: 'table' | 'json' | 'raw';
   serve: { host: string; port: number } | undefined;
 }
@@ -121,7 +131,11 @@ export function parseCompare(argv: readonly string[], env: NodeJS.ProcessEnv = p
   } else if (values.host !== undefined || values.port !== undefined) {
     throw new UsageError('--host and --port are for --serve; a comparison runs on a free port of its own');
   }
-  return { request, mounts, native: values.native ?? false, output, serve: serveAt };
+  if (values.server !== undefined && values.servers !== undefined) throw new UsageError('--server and --servers cannot be used together; --servers gateway,node names several');
+  const servers = values.servers !== undefined ? parseServerList(values.servers) : [parseServerKind(values.server ?? 'gateway')];
+  if (values.serve && servers.length > 1) throw new UsageError(`--serve runs one server; use --server with one of ${SERVER_KINDS.join(', ')}`);
+  const serversNamed = values.server !== undefined || values.servers !== undefined;
+  return { request, mounts, native: values.native ?? false, servers, serversNamed, output, serve: serveAt };
 }
 
 function readData(data: string): Uint8Array {
@@ -153,13 +167,18 @@ export async function runCompare(command: CompareCommand, stdout: NodeJS.WriteSt
       ? command.mounts.map((m) => ({ name: m.prefix || '/', mount: m }))
       : found.map((app) => ({ name: app.name, mount: app.mount, found: app }));
   const table = await buildTable(mounted);
-  if (command.serve !== undefined) return serveForRoom(mounted, table, command.serve, stdout);
-  const handle = await serve(mount(table), { host: '127.0.0.1', port: 0, accessLog: false });
+  const near = adaptersNear(mounted.map((m) => m.mount));
+  if (command.serve !== undefined) return serveForRoom(mounted, table, command.serve, command.servers[0]!, near, stdout);
+  // One server of each kind, all serving the same mounted apps: only the server differs by column.
+  const handles: Array<{ kind: ServerKind; served: Served }> = [];
   const natives: Array<{ name: string; server: NativeServer }> = [];
   try {
+    for (const kind of command.servers) handles.push({ kind, served: await startServer(kind, mount(table), { host: '127.0.0.1', port: 0, accessLog: false }, near) });
     const columns: Column[] = [];
     for (const m of mounted) {
-      columns.push({ name: m.name, place: { host: '127.0.0.1', port: handle.port, prefix: m.mount.prefix } });
+      for (const { kind, served } of handles) {
+        columns.push({ name: command.serversNamed ? `${m.name}@${kind}` : m.name, place: { host: '127.0.0.1', port: served.port, prefix: m.mount.prefix } });
+      }
       if (command.native && m.found?.native !== undefined) {
         const server = await startNative(m.found.native, m.found.dir);
         natives.push({ name: m.name, server });
@@ -174,7 +193,7 @@ export async function runCompare(command: CompareCommand, stdout: NodeJS.WriteSt
     else stdout.write(renderComparison(comparison, { width, color }));
     return comparison.answers.every((a) => a.error !== undefined) ? 1 : 0;
   } finally {
-    await Promise.all([handle.close(), ...natives.map((n) => n.server.stop())]);
+    await Promise.all([...handles.map((h) => h.served.close()), ...natives.map((n) => n.server.stop())]);
   }
 }
 
@@ -197,11 +216,18 @@ function toJson(comparison: Awaited<ReturnType<typeof compareAll>>): unknown {
   };
 }
 
-async function serveForRoom(mounted: readonly Mounted[], table: Record<string, App>, at: { host: string; port: number }, stdout: NodeJS.WriteStream): Promise<number> {
+async function serveForRoom(
+  mounted: readonly Mounted[],
+  table: Record<string, App>,
+  at: { host: string; port: number },
+  kind: ServerKind,
+  near: string,
+  stdout: NodeJS.WriteStream,
+): Promise<number> {
   if (table['/'] === undefined) {
     table['/'] = indexPage(mounted.map((m) => ({ prefix: m.mount.prefix, what: describeSource(m.mount.source), routes: m.found ? DEMO_ROUTES : [] })));
   }
-  const handle: ServeHandle = await serve(mount(table), { host: at.host, port: at.port });
+  const handle: Served = await startServer(kind, mount(table), { host: at.host, port: at.port }, near);
   const lines = mounted.map((m) => `  ${handle.url}${m.mount.prefix || '/'}${m.found ? '/hello' : ''}`);
   stdout.write(`gateway: ${mounted.length} apps on one port; the index is ${handle.url}/ (Ctrl-C to stop)\n${lines.join('\n')}\n`);
   await new Promise<void>((resolve) => {

@@ -5,7 +5,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../load-app.ts';
+import { UsageError, parseAppSpec } from '../load-app.ts';
+import type { MountArg } from '../mount-args.ts';
 import { serve } from '../server.ts';
 import type { ServerOptions } from '../server.ts';
 import type { App } from '../types.ts';
@@ -70,4 +71,11 @@ export async function startServer(kind: ServerKind, app: App, options: ServerOpt
   const servers = await otherServers(near, kind);
   const listen = { host: options.host ?? '127.0.0.1', port: options.port ?? 8888 };
   return servers.serveWith(kind, app, options.shutdownTimeoutMs === undefined ? listen : { ...listen, shutdownTimeoutMs: options.shutdownTimeoutMs });
+}
+
+/** Where the adapters are looked for: beside the first app module mounted, else the working directory. */
+export function adaptersNear(mounts: readonly MountArg[]): string {
+  const first = mounts.find((m) => m.source.kind === 'app');
+  if (first?.source.kind !== 'app') return path.resolve('package.json');
+  return path.resolve(parseAppSpec(first.source.spec).module);
 }

@@ -12,6 +12,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import type { Http2Bindings, HttpBindings } from '@hono/node-server';
 import type { App } from '@gateway-interop/gateway';
 import { toFetchHandler } from './to-fetch.ts';
 import { toNodeHandler } from './to-node.ts';
@@ -45,8 +46,11 @@ export const SERVER_NAMES: Readonly<Record<OtherServer, string>> = {
 
 function build(kind: OtherServer, app: App): http.Server {
   if (kind === 'node') return http.createServer(toNodeHandler(app));
+  // @hono/node-server hands the fetch callback its node:http objects beside the Request; the
+  // socket there is the only place the client's address is known.
+  const fetch = toFetchHandler(app, { peer: (_request, env: HttpBindings | Http2Bindings) => ({ address: env.incoming.socket.remoteAddress, port: env.incoming.socket.remotePort }) });
   // createAdaptorServer returns node:http's Server unless asked for https or http2.
-  return createAdaptorServer({ fetch: toFetchHandler(app), overrideGlobalObjects: false }) as http.Server;
+  return createAdaptorServer({ fetch, overrideGlobalObjects: false }) as http.Server;
 }
 
 /** Serves `app` under `kind` on host:port (defaults 127.0.0.1:8888, as the gateway). */

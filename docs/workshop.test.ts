@@ -31,7 +31,8 @@ function steps(markdown: string): Step[] {
   return found;
 }
 
-const volatile = (line: string): boolean => /Date:|curl\/|User-Agent/.test(line);
+// Date headers and the compare table's date and time rows change from run to run.
+const volatile = (line: string): boolean => /Date:|curl\/|User-Agent|^\s*date \[s\]|^\s*time\s/.test(line);
 const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', PATH: `${path.join(root, 'node_modules', '.bin')}:${process.env.PATH}` };
 
 let server: ChildProcess | null = null;

@@ -1,6 +1,7 @@
 // `pnpm bench`: runs every comparison in one go (servers pinned to one core, autocannon here on
 // the other), then the memory figures, and writes the terminal table, report.json, report.md
 // and chart.svg. Servers are always stopped, even on an error or Ctrl-C.
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDuration } from './format.ts';
@@ -16,7 +17,7 @@ import { writeReports } from './report-files.ts';
 import { plannedComparison, runComparison } from './rounds.ts';
 import { summarizeRatios, summarizeTargets } from './summary.ts';
 import { writeServerFigures } from './server-figures.ts';
-import { COMPARISONS, SERVERS_GROUP, TARGETS, missingReason, repoRoot, targetById } from './targets.ts';
+import { COMPARISONS, SERVERS_GROUP, TARGETS, addAgainst, missingReason, repoRoot, targetById } from './targets.ts';
 import type { BenchReport, BenchSettings, MemoryReport, RoundSample } from './types.ts';
 
 const MEMORY_TARGETS = ['gateway-bare', 'node-http'];
@@ -70,6 +71,17 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     return true;
   });
+
+  if (options.against !== undefined) {
+    // Relative to where the user typed the command: pnpm runs this script in bench/.
+    const checkout = resolve(process.env.INIT_CWD ?? process.cwd(), options.against);
+    const bin = join(checkout, 'packages', 'gateway', 'bin', 'gateway.mjs');
+    if (!existsSync(bin)) {
+      process.stderr.write(`bench: --against ${options.against}: no gateway checkout there (looked for ${bin})\n`);
+      return 2;
+    }
+    comparisons.push(...addAgainst(checkout, comparisons));
+  }
 
   const plan = plannedComparison(settings);
   const memoryPlan = plannedMemory(mode.memoryRequests, MEMORY_SLICES);

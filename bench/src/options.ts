@@ -9,6 +9,8 @@ export const HELP = `Usage: pnpm bench [--quick] [--only <ids>] [--no-memory] [-
                  servers (each app under node:http and @hono/node-server, for docs/matrix.md)
   --no-memory    skip the memory figures in full mode
   --memory       measure memory in quick mode too (adds about a minute)
+  --against <dir>  also run each gateway server from another checkout (the previous
+                 main, installed) against this one's, in the same run: ratios this / that
   --out <dir>    results folder (default bench/results, or bench/results/quick with --quick)
   -h, --help     this help
 `;
@@ -18,6 +20,7 @@ export interface BenchOptions {
   only: string[] | undefined;
   memory: boolean;
   out: string | undefined;
+  against: string | undefined;
   help: boolean;
 }
 
@@ -33,6 +36,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       memory: { type: 'boolean' },
       'no-memory': { type: 'boolean' },
       out: { type: 'string' },
+      against: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -45,6 +49,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       .filter(Boolean),
     memory: values['no-memory'] ? false : (values.memory ?? !quick),
     out: values.out,
+    against: values.against,
     help: values.help ?? false,
   };
 }

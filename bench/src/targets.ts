@@ -176,7 +176,34 @@ export function targetById(id: string): Target {
 
 /** The folder the server runs in: its app's folder, so tsx finds that app's tsconfig. */
 function appDir(target: Target): string {
-  return target.kind === 'node-http' ? benchDir : join(repoRoot, 'apps', `app-${target.group}`);
+  return target.kind === 'node-http' ? benchDir : join(target.root ?? repoRoot, 'apps', `app-${target.group}`);
+}
+
+/**
+ * `--against <checkout>`: for each gateway comparison, the same gateway server run from another
+ * checkout (the previous main, say) as the baseline and this one as the candidate, so a change
+ * is measured against what it replaces in one run. Mounted and multi-worker targets are left out
+ * (an older checkout may not have them). Adds the targets and comparisons to the tables.
+ */
+export function addAgainst(checkout: string, selected: readonly Comparison[]): Comparison[] {
+  const added: Comparison[] = [];
+  for (const comparison of selected) {
+    const target = targetById(comparison.candidate);
+    if (target.kind !== 'gateway' || target.mountAt !== undefined || target.workers !== 1) continue;
+    const shown = relative(repoRoot, checkout) || '.';
+    const previous: Target = { ...target, id: `${target.id}@against`, label: `${target.label} (${shown})`, root: checkout };
+    if (!TARGETS.some((t) => t.id === previous.id)) TARGETS.push(previous);
+    const against: Comparison = {
+      id: `${comparison.id}@against`,
+      label: `${target.label}: this checkout / ${shown}`,
+      baseline: previous.id,
+      candidate: target.id,
+      goals: {},
+    };
+    COMPARISONS.push(against);
+    added.push(against);
+  }
+  return added;
 }
 
 export interface ServerCommand {
@@ -193,7 +220,8 @@ export function serverCommand(target: Target, port: number): ServerCommand {
   const cwd = appDir(target);
   if (target.kind === 'gateway') {
     const spec = target.mountAt === undefined ? './src/app.ts:app' : `${target.mountAt}=./src/app.ts:app`;
-    const args = [gatewayBin, 'serve', spec, '--port', String(port), '--quiet'];
+    const bin = target.root === undefined ? gatewayBin : join(target.root, 'packages', 'gateway', 'bin', 'gateway.mjs');
+    const args = [bin, 'serve', spec, '--port', String(port), '--quiet'];
     if (target.workers > 1) args.push('--workers', String(target.workers));
     if (target.server !== undefined) args.push('--server', target.server);
     return { cwd, args };

@@ -14,6 +14,8 @@ export interface Target {
   mountAt?: string;
   /** Gateway CLI only: run the app under another server (`gateway serve … --server node|fetch`). */
   server?: 'node' | 'fetch';
+  /** Another checkout to run this server from (`--against`); this one when absent. */
+  root?: string;
 }
 
 /** Two targets measured in alternating rounds (A B A B ...); ratios are B over A. */

@@ -36,7 +36,7 @@ async function begin(
   gatewayApp: App,
   overrides: Partial<Environ> = {},
   options: CallOptions = {},
-): Promise<{ status: string; headers: HeaderList; iterator: AsyncIterator<Chunk> }> {
+): Promise<{ status: string; headers: HeaderList; iterator: AsyncIterator<Chunk>; flushed: boolean }> {
   const environ = makeEnviron(overrides, options);
   let head: { status: string; headers: HeaderList } | undefined;
   const body: Body = await gatewayApp(environ, (status, headers) => {
@@ -44,8 +44,20 @@ async function begin(
     return async () => {};
   });
   if (head === undefined) throw new Error('startResponse was not called');
-  const iterator = (body as AsyncIterable<Chunk>)[Symbol.asyncIterator]();
-  return { ...head, iterator };
+  const inner = (body as AsyncIterable<Chunk>)[Symbol.asyncIterator]();
+  // A streamed body starts with an empty chunk, the flush that sends the head (SPEC 3.7).
+  const first = await inner.next();
+  const flushed = first.done !== true && first.value.length === 0;
+  let pending: IteratorResult<Chunk> | undefined = flushed ? undefined : first;
+  const iterator: AsyncIterator<Chunk> = {
+    next: async () => {
+      const step = pending ?? (await inner.next());
+      pending = undefined;
+      return step;
+    },
+    return: async (value?: unknown) => (await inner.return?.(value)) ?? { done: true, value: undefined },
+  };
+  return { ...head, iterator, flushed };
 }
 
 describe('status line and headers', () => {
@@ -404,10 +416,11 @@ describe('what the bridge does with the Response', () => {
   });
 
   test('declared chunked framing still means a stream, for a body in memory too', async () => {
-    const { headers, iterator } = await begin(
+    const { headers, iterator, flushed } = await begin(
       app(() => new Response('chunk', { headers: new Headers({ 'transfer-encoding': 'chunked' }) })),
     );
     expect(valuesOf(headers, 'content-length')).toEqual([]);
+    expect(flushed).toBe(true);
     expect(new TextDecoder().decode((await iterator.next()).value as Uint8Array)).toBe('chunk');
   });
 

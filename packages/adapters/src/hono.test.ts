@@ -132,6 +132,7 @@ describe('fromHono in-process', () => {
     const environ = makeEnviron({ PATH_INFO: '/stream' }, { signal: client.signal });
     const body = await fromHono(honoApp)(environ, () => async () => {});
     const iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    expect((await iterator.next()).value?.length).toBe(0); // the flush that sends the head (SPEC 3.7)
     const first = await iterator.next();
     expect(new TextDecoder().decode(first.value)).toBe('chunk 0\n');
     await started;

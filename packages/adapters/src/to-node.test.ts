@@ -1,7 +1,7 @@
 // Tests for toNodeHandler: gateway apps served by a real `node:http` server on 127.0.0.1, checked
 // with fetch. Every app runs through the validator, so the environ built here is checked too.
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App, Environ } from '@gateway-interop/gateway';
@@ -205,5 +205,29 @@ describe('toNodeHandler', () => {
     await reader.cancel().catch(() => {});
     await returned.opened;
     expect(signal?.aborted).toBe(true);
+  });
+});
+
+describe('toNodeHandler: interim responses (SPEC 6.6)', () => {
+  test('103 and 102 from gateway.informational reach a node:http client before the answer', async () => {
+    const app: App = async (environ, startResponse) => {
+      await environ['gateway.informational']?.('103 Early Hints', [['Link', '</a.css>; rel=preload']]);
+      await environ['gateway.informational']?.('102 Processing');
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return ['final'];
+    };
+    const url = new URL(await listen(app));
+    const seen: string[] = [];
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = get({ host: url.hostname, port: url.port, path: '/', agent: false }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve(text));
+      });
+      req.on('information', (info) => seen.push(`${info.statusCode} ${info.headers.link ?? ''}`.trim()));
+      req.on('error', reject);
+    });
+    expect(body).toBe('final');
+    expect(seen).toEqual(['103 </a.css>; rel=preload', '102']);
   });
 });

@@ -32,7 +32,7 @@ async function serveOne(app: App, req: IncomingMessage, res: ServerResponse): Pr
     void stop().catch(() => {});
   });
 
-  const environ = environOf(req, gone.signal);
+  const environ = environOf(req, res, gone.signal);
   let head: Head | undefined;
   // Headers go out with the first body byte, not before, so an app may still swap them (rules 3.5, 3.7).
   const commit = (): void => {
@@ -111,7 +111,7 @@ function describe(error: unknown): string {
 }
 
 /** The environ for one request, from what `node:http` parsed (rules 2.1–2.9). */
-function environOf(req: IncomingMessage, signal: AbortSignal): Environ {
+function environOf(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Environ {
   const target = req.url ?? '/';
   const [path, query] = splitTarget(target);
   const socket = req.socket;
@@ -137,10 +137,35 @@ function environOf(req: IncomingMessage, signal: AbortSignal): Environ {
     'gateway.run_once': false,
     'gateway.signal': signal,
     'gateway.raw_headers': req.rawHeaders,
+    'gateway.informational': (status, headers = []) => interimOnto(req, res, status, headers),
   };
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) addHeader(environ, raw[i] as string, raw[i + 1] as string);
   return environ;
+}
+
+/**
+ * An interim response (rule 6.6) through node's own calls for the three 1xx it knows:
+ * writeEarlyHints (103, which node sends only with a Link field), writeProcessing (102) and
+ * writeContinue (100). node:http has no call for any other 1xx, so those send nothing, as
+ * does anything after the head or to an HTTP/1.0 client.
+ */
+function interimOnto(req: IncomingMessage, res: ServerResponse, status: string, headers: HeaderList): Promise<void> {
+  const code = Number(status.slice(0, 3));
+  if (code === 101) return Promise.reject(new Error('gateway.informational: 101 needs an upgrade, which this interface does not carry (SPEC rule 6.6)'));
+  if (res.headersSent || req.httpVersionMinor === 0 || !/^1\d\d /.test(status)) return Promise.resolve();
+  return new Promise((resolve) => {
+    if (code === 102) return void res.writeProcessing(() => resolve());
+    if (code === 100) return void res.writeContinue(() => resolve());
+    const hints: Record<string, string | string[]> = {};
+    for (const [name, value] of headers) {
+      const key = name.toLowerCase();
+      const earlier = hints[key];
+      hints[key] = earlier === undefined ? value : [earlier, value].flat();
+    }
+    if (code !== 103 || hints.link === undefined) return resolve();
+    res.writeEarlyHints(hints, () => resolve());
+  });
 }
 
 /** Path and query of an origin-form or absolute-form target (RFC 9112 §3.2). */

@@ -11,7 +11,7 @@ type Step = IteratorResult<Chunk, unknown>;
 export class ResponseCheck {
   /** startResponse has been accepted. */
   started = false;
-  /** 3.7: a non-empty chunk went out, or the body ended. */
+  /** 3.7: a chunk went out, an empty one asked for the head (a flush), or the body ended. */
   headersSent = false;
   /** The body ran to its end; writes after this are errors (3.6). */
   ended = false;
@@ -24,14 +24,21 @@ export class ResponseCheck {
   begin(status: string, declared: number | undefined): void {
     this.started = true;
     this.declared = declared;
-    this.bodiless = this.method === 'HEAD' || status.startsWith('204') || status.startsWith('304');
+    this.bodiless = this.method === 'HEAD' || /^(?:204|205|304)/.test(status);
   }
 
-  /** One chunk produced by the body or by write, checked before the server sees it. */
-  chunk(value: unknown, source: string): void {
+  /**
+   * One chunk produced by the body or by write, checked before the server sees it. An empty one
+   * from write or an iterator is a flush once startResponse was called (3.7); in an array, which
+   * the server knows in full, it is nothing.
+   */
+  chunk(value: unknown, source: string, inArray = false): void {
     checkChunk(value, source);
     const size = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
-    if (size === 0) return;
+    if (size === 0) {
+      if (this.started && !inArray) this.headersSent = true;
+      return;
+    }
     if (!this.started) {
       fail('1.2', `${source} produced a non-empty chunk before startResponse was called; call startResponse(status, headers) first.`);
     }
@@ -48,7 +55,7 @@ export class ResponseCheck {
     this.checkLength(this.produced < (this.declared ?? 0), 'fewer');
   }
 
-  /** 4.4 "Producing more bytes or fewer is an app error." No body is sent for HEAD, 204, 304 (4.6). */
+  /** 4.4 "Producing more bytes or fewer is an app error." No body is sent for HEAD, 204, 205, 304 (4.6). */
   private checkLength(wrong: boolean, which: string): void {
     if (wrong && !this.bodiless) {
       fail('4.4', `the app produced ${which} body bytes (${this.produced}) than its Content-Length ${this.declared}; make the header match the body or leave it out.`);
@@ -142,7 +149,7 @@ function wrapSync(body: Iterable<Chunk>, response: ResponseCheck): Iterable<Chun
  * sees a body it knows in full (6.1).
  */
 function checkArray(body: readonly unknown[], response: ResponseCheck): void {
-  for (const chunk of body) response.chunk(chunk, 'the body');
+  for (const chunk of body) response.chunk(chunk, 'the body', true);
   response.end();
 }
 

@@ -46,8 +46,12 @@ const BODY = 2; // a request body is arriving: body idle timeout
 const APP = 3; // the app is answering: no timeout of ours
 const CLOSING = 4; // our side is shut; waiting for the client to go
 
-/** Request body bytes the server will read and drop to keep a connection the app did not read. */
-const MAX_DISCARD = 64 * 1024;
+/**
+ * Request body bytes the server will read and drop to keep a connection whose app answered
+ * without reading them, as node:http does (it has no bound); past this many, it closes instead.
+ * The body idle timeout bounds the time (SECURITY.md).
+ */
+const MAX_DISCARD = 1024 * 1024;
 /** Response bytes gathered into one write while a packet is parsed; more go out at once. */
 const BATCH_BYTES = 64 * 1024;
 /** Pipelined bytes or unsent response bytes past which the connection stops reading. */
@@ -65,6 +69,8 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   private inParse = false;
   private requests = 0;
   private continueSent = false;
+  /** Body bytes dropped after an early answer (MAX_DISCARD). */
+  private discarded = 0;
   private peerEnded = false;
   private closed = false;
   private readPaused = false;
@@ -148,6 +154,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     this.head = null;
     this.body = null;
     this.continueSent = false;
+    this.discarded = 0;
     this.phase = IDLE;
     this.deadline = this.now() + this.settings.keepAliveTimeoutMs;
   }
@@ -202,7 +209,10 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
 
   onBody(chunk: Buffer): void {
     this.deadline = this.now() + this.settings.bodyTimeoutMs;
-    this.body?.push(chunk);
+    const body = this.body;
+    // A chunked body being dropped has no declared end: stop at the bound and close instead.
+    if (body !== null && body.discarding && (this.discarded += chunk.length) > MAX_DISCARD) return this.shutdown();
+    body?.push(chunk);
   }
 
   onComplete(): void {
@@ -256,6 +266,15 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     return this.drain;
   }
 
+  sendInformational(head: string, code: number): Promise<void> | null {
+    // An app's own 100 Continue answers the client's Expect: the server sends no second one.
+    if (code === 100) {
+      if (this.continueSent) return null;
+      this.continueSent = true;
+    }
+    return this.send(head);
+  }
+
   /** Writes what parse() gathered. Strings are latin-1, and are joined as a string when all are. */
   private flush(): void {
     const out = this.out;
@@ -293,10 +312,11 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     const body = this.body;
     if (body === null || body.complete) return true;
     // The app answered without reading the whole body. Reading the rest to throw it away keeps
-    // the connection, but only if it is small and the client is not waiting for a 100 Continue.
+    // the connection, as node:http does, but only up to MAX_DISCARD (a chunked body is counted as
+    // it comes), and not if the client is waiting for a 100 Continue before it sends it.
     const head = this.head!;
     if (head.expectContinue && !this.continueSent) return false;
-    return head.contentLength > 0 && head.contentLength <= MAX_DISCARD;
+    return head.contentLength === -2 || (head.contentLength > 0 && head.contentLength <= MAX_DISCARD);
   }
 
   responseDone(writer: ResponseWriter, reusable: boolean): void {
@@ -354,12 +374,14 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   }
 
   private sendError(error: HttpError): void {
-    const text = `${error.statusLine}: ${error.message}\n`;
+    // The message is UTF-8 (it may quote the request, or hold a '…'), the head latin-1: they are
+    // joined as bytes, so Content-Length counts exactly what goes out.
+    const text = Buffer.from(`${error.statusLine}: ${error.message}\n`, 'utf8');
     const head =
       `HTTP/1.1 ${error.statusLine}\r\nDate: ${httpDate(this.now())}\r\n${this.settings.serverLine}` +
-      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n`;
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n`;
     this.settings.trace?.('>', head);
-    this.send(head + text);
+    this.send(Buffer.concat([Buffer.from(head, 'latin1'), text]));
   }
 
   /**

@@ -31,6 +31,23 @@ export const WRITER = Symbol('gateway.writer');
 
 const VERSION = [1, 0] as const;
 
+/**
+ * `gateway.informational` (rule 6.6): one function shared by every environ, which finds its
+ * response through the environ it is called on, so a request pays nothing for it until it is
+ * used. A copy made with `{ ...environ }` carries the WRITER key too.
+ */
+function informational(this: unknown, status: string, headers: Array<[string, string]> = []): Promise<void> {
+  const writer = (this as { [WRITER]?: { informational(status: string, headers: unknown): Promise<void> } } | null)?.[WRITER];
+  if (writer === undefined) {
+    return Promise.reject(new TypeError("call gateway.informational on the environ: environ['gateway.informational'](status, headers)"));
+  }
+  try {
+    return writer.informational(status, headers);
+  } catch (error) {
+    return Promise.reject(error); // a refused status or header: the Promise says so, as typed
+  }
+}
+
 /** Sequences kept. Past this many, new sequences use the generic path (a client cannot grow it). */
 const MAX_SHAPES = 256;
 const makers = new Map<string, EnvironMaker>();
@@ -96,9 +113,10 @@ function compile(names: readonly HeaderName[]): EnvironMaker {
     'gateway.multithread': false,
     'gateway.multiprocess': info.multiprocess,
     'gateway.run_once': false,
-    'gateway.raw_headers': raw${fields},
+    'gateway.raw_headers': raw,
+    'gateway.informational': INFORMATIONAL${fields},
     [WRITER]: writer
   };
 };`;
-  return new Function('VERSION', 'WRITER', source)(VERSION, WRITER) as EnvironMaker;
+  return new Function('VERSION', 'WRITER', 'INFORMATIONAL', source)(VERSION, WRITER, informational) as EnvironMaker;
 }

@@ -34,7 +34,7 @@ function expectedKeys(raw: string[]): Array<[string, string]> {
   return [...keys];
 }
 
-const FIXED = ['REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING', 'REQUEST_URI', 'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL', 'REMOTE_ADDR', 'REMOTE_PORT', 'gateway.version', 'gateway.url_scheme', 'gateway.input', 'gateway.errors', 'gateway.multithread', 'gateway.multiprocess', 'gateway.run_once', 'gateway.raw_headers'];
+const FIXED = ['REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING', 'REQUEST_URI', 'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL', 'REMOTE_ADDR', 'REMOTE_PORT', 'gateway.version', 'gateway.url_scheme', 'gateway.input', 'gateway.errors', 'gateway.multithread', 'gateway.multiprocess', 'gateway.run_once', 'gateway.raw_headers', 'gateway.informational'];
 
 const fieldName = fc.oneof(
   fc.constantFrom('Host', 'host', 'Accept', 'Cookie', 'cookie', 'Content-Type', 'Content-Length', 'X-Forwarded-For', 'X_Forwarded_For', 'User-Agent', 'A'),

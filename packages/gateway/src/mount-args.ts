@@ -8,7 +8,10 @@ import { mount, normalizePrefix } from './compose/mount.ts';
 import { UsageError, loadApp } from './load-app.ts';
 import type { App } from './types.ts';
 
-export type MountSource = { kind: 'app'; spec: string } | { kind: 'static'; root: string };
+export type MountSource =
+  | { kind: 'app'; spec: string }
+  /** `root` resolved; `given` as the user wrote it, for messages. */
+  | { kind: 'static'; root: string; given: string };
 
 export interface MountArg {
   /** As SCRIPT_NAME will hold it: `''` for the root, else `/a` or `/a/b`. */
@@ -42,7 +45,7 @@ export function parseStaticMount(arg: string, cwd: string = process.cwd()): Moun
   const root = path.resolve(cwd, rest);
   if (!existsSync(root)) throw new UsageError(`--static: the folder "${rest}" does not exist (looked for ${root})`);
   if (!statSync(root).isDirectory()) throw new UsageError(`--static: "${rest}" is not a folder`);
-  return { prefix, source: { kind: 'static', root } };
+  return { prefix, source: { kind: 'static', root, given: rest } };
 }
 
 /** Refuses two things at one prefix. */
@@ -58,7 +61,7 @@ export function checkMounts(mounts: readonly MountArg[]): void {
 }
 
 export function describeSource(source: MountSource): string {
-  return source.kind === 'app' ? source.spec : `files in ${source.root}`;
+  return source.kind === 'app' ? source.spec : `files in ${source.given}`;
 }
 
 export type StaticFactory = (root: string) => App;

@@ -24,7 +24,8 @@ export class RequestBody implements Input, AsyncIterator<Uint8Array> {
   private failure: Error | null = null;
   private started = false;
   /** The app stopped reading early (or never will): chunks from now on are dropped. */
-  private discarding = false;
+  /** The rest of the body is read and dropped (the app answered without it). */
+  discarding = false;
   private waiter: { resolve: (r: IteratorResult<Uint8Array>) => void; reject: (e: Error) => void } | null = null;
 
   constructor(private readonly owner: BodyOwner) {}

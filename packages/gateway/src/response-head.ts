@@ -82,8 +82,13 @@ export function statusCode(status: string): number {
     throw new AppError('3.1', `status ${JSON.stringify(status)} must look like "200 OK"`);
   }
   const code = Number(status.slice(0, 3));
-  if (!(code >= 200 && code <= 599) || BAD_VALUE.test(status)) {
-    throw new AppError('3.1', `status ${JSON.stringify(status)} must be a code from 200 to 599 and a reason phrase`);
+  if (!(code >= 100 && code <= 999) || !/^\d{3}$/.test(status.slice(0, 3)) || BAD_VALUE.test(status)) {
+    throw new AppError('3.1', `status ${JSON.stringify(status)} must be a three-digit code from 200 to 999 and a reason phrase`);
+  }
+  if (code < 200) {
+    // A 1xx is interim: the client reads on for the final answer, so as a final status it would
+    // leave the client waiting (and 101 would tell it the protocol had changed).
+    throw new AppError('3.1', `status ${JSON.stringify(status)} is interim (1xx); send it with environ['gateway.informational'] (rule 6.6) and answer with a final status from 200 to 999`);
   }
   if (statuses.size < MAX_CACHED) statuses.set(status, code);
   return code;

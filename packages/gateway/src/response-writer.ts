@@ -1,6 +1,7 @@
 // One response, from startResponse to the last byte (SPEC sections 3, 4 and 5). It holds the
-// status and headers until the first non-empty chunk (rule 3.7), chooses the framing (rule 6.1),
-// writes each chunk before asking for the next and waits for the socket to drain (rule 4.3), and
+// status and headers until the first non-empty chunk, or an empty one that flushes them (rule
+// 3.7), chooses the framing (rule 6.1), writes each chunk before asking for the next and waits for
+// the socket to drain (rule 4.3), sends the interim responses an app asks for (rule 6.6), and
 // turns app errors into a 500 or, once bytes are out, into a closed connection (rule 5.1).
 import { bytesToLatin1, writeLatin1 } from './_chars.ts';
 import { AppError, serializeFields, serverFields, statusCode } from './response-head.ts';
@@ -11,6 +12,8 @@ import type { HeaderList, StartResponse, Write } from './types.ts';
 export interface ResponseSink {
   /** Writes bytes; returns a promise when the socket wants the writer to wait (backpressure). */
   send(data: Uint8Array | string): Promise<void> | null;
+  /** Writes an interim response the app asked for (rule 6.6); `code` 100 counts as the server's own. */
+  sendInformational(head: string, code: number): Promise<void> | null;
   cork(): void;
   uncork(): void;
   /** The response is complete; `reusable` says whether the connection may carry another. */
@@ -29,7 +32,7 @@ export interface ResponseSink {
 const FIXED = 0; // Content-Length
 const CHUNKED = 1;
 const UNTIL_CLOSE = 2; // HTTP/1.0 without a known length
-const NO_BODY = 3; // HEAD, 204, 304
+const NO_BODY = 3; // HEAD, 204, 205, 304
 
 /**
  * A body up to this size leaves with its head as one latin-1 string: the socket copies a string
@@ -93,10 +96,28 @@ export class ResponseWriter {
   write(chunk: unknown): Promise<void> {
     if (this.finished || this.aborted) return RESOLVED;
     const bytes = toBytes(chunk);
-    if (bytes.length === 0) return RESOLVED;
+    if (bytes.length === 0) {
+      // An empty write is a flush: the head goes out now, framed without a length (rule 3.7).
+      if (!this.headersSent) this.sendHead(null, -1);
+      return RESOLVED;
+    }
     if (!this.headersSent) this.sendHead(bytes, -1);
     else return this.sendChunk(bytes) ?? RESOLVED;
     return RESOLVED;
+  }
+
+  /**
+   * An interim response (rule 6.6): a 1xx other than 101, before the final head, to an HTTP/1.1
+   * client (RFC 9110 §15.2: never to 1.0). Too late or not for this client, it sends nothing.
+   */
+  informational(status: string, headers: HeaderList): Promise<void> {
+    const code = informationalCode(status);
+    const facts: HeadFacts = { contentLength: -1, hasDate: false, hasServer: false };
+    const fields = serializeFields(headers, facts);
+    if (this.headersSent || this.finished || this.aborted || this.minor !== 1) return RESOLVED;
+    const head = 'HTTP/1.1 ' + status + '\r\n' + fields + '\r\n';
+    this.sink.traceResponse(head);
+    return this.sink.sendInformational(head, code) ?? RESOLVED;
   }
 
   /** The client went away: stop everything, tell the app (rule 5.2). */
@@ -154,7 +175,15 @@ export class ResponseWriter {
         }
         if (step.done) break;
         const bytes = toBytes(step.value);
-        if (bytes.length === 0) continue;
+        if (bytes.length === 0) {
+          // An empty chunk is a flush (rule 3.7): the head, and a chunk held with it, go now.
+          if (!this.headersSent) {
+            this.sendHead(held, -1);
+            held = null;
+            if (this.framing === NO_BODY) return this.stopEarly(iterator);
+          }
+          continue;
+        }
         if (!this.headersSent) {
           if (held === null && !declaresLength(this.headers)) {
             held = bytes;
@@ -193,10 +222,16 @@ export class ResponseWriter {
       throw new AppError('1.2', 'the body produced a chunk before startResponse was called');
     }
     const facts: HeadFacts = { contentLength: -1, hasDate: false, hasServer: false };
-    const fields = serializeFields(this.headers, facts);
-    let framing = '';
     const code = this.code;
-    if (code === 204 || code === 304) {
+    let fields = serializeFields(this.headers, facts);
+    let framing = '';
+    if (code === 205) {
+      // RFC 9110 §15.3.6: no content in a 205, and a length of 0 said so the client can read on;
+      // a Content-Length the app gave, and its body, are dropped (rule 4.6).
+      fields = fields.replace(/^content-length:.*\r\n/gim, '');
+      framing = 'Content-Length: 0\r\n';
+    }
+    if (code === 204 || code === 304 || code === 205) {
       this.framing = NO_BODY;
     } else if (facts.contentLength !== -1) {
       // HEAD declares the GET's length and sends no body, so there is nothing to compare (rule 4.6).
@@ -328,6 +363,16 @@ function startResponseOf(writer: ResponseWriter): StartResponse {
 
 function writeOf(writer: ResponseWriter): Write {
   return (chunk) => writer.write(chunk);
+}
+
+/** Checks an interim status (rule 6.6): `1NN reason`, not 101, which would switch protocols. */
+function informationalCode(status: unknown): number {
+  if (typeof status !== 'string' || !/^1\d\d /.test(status) || /[^\t\x20-\x7e\x80-\xff]/.test(status)) {
+    throw new AppError('6.6', `interim status ${JSON.stringify(status)} must be a 1xx code and a reason phrase, like "103 Early Hints"`);
+  }
+  const code = Number(status.slice(0, 3));
+  if (code === 101) throw new AppError('6.6', '101 Switching Protocols needs an upgrade, which this interface does not carry');
+  return code;
 }
 
 function toBytes(chunk: unknown): Uint8Array {

@@ -90,9 +90,14 @@ export async function callApp(
   let headers: HeaderList = [];
   const parts: Uint8Array[] = [];
   let sent = false;
-  const push = (chunk: Chunk): void => {
+  const push = (chunk: Chunk, inArray = false): void => {
     const bytes = toBytes(chunk);
-    if (bytes.length === 0) return; // rule 4.2: sends nothing, so it may come before startResponse
+    if (bytes.length === 0) {
+      // Rule 3.7: after startResponse an empty chunk flushes the head, except in an array, which
+      // the server knows in full; before it, it sends nothing.
+      if (status !== undefined && !inArray) sent = true;
+      return;
+    }
     if (status === undefined) throw new Error('body chunk before startResponse (SPEC rule 1.2)');
     sent = true;
     parts.push(bytes);
@@ -103,7 +108,8 @@ export async function callApp(
     headers = h;
     return async (chunk) => push(chunk);
   });
-  for await (const chunk of body as AsyncIterable<Chunk>) push(chunk);
+  if (Array.isArray(body)) for (const chunk of body as Chunk[]) push(chunk, true);
+  else for await (const chunk of body as AsyncIterable<Chunk>) push(chunk);
   if (status === undefined) throw new Error('app finished without calling startResponse (SPEC rule 1.2)');
   const total = parts.reduce((n, p) => n + p.length, 0);
   const bytes = new Uint8Array(total);

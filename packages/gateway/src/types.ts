@@ -11,7 +11,7 @@ export type Body = Iterable<Chunk> | AsyncIterable<Chunk>;
 /** Response header fields as `[name, value]` pairs; a repeated name stays repeated (rule 3.3). */
 export type HeaderList = Array<[name: string, value: string]>;
 
-/** Sends one chunk from an imperative writer; resolves when the server can take more (rule 3.6). */
+/** Sends one chunk from an imperative writer; resolves when the server can take more (rule 3.6). An empty chunk sends the head now (rule 3.7). */
 export type Write = (chunk: Chunk) => Promise<void>;
 
 /**
@@ -22,6 +22,12 @@ export type StartResponse = (status: string, headers: HeaderList, error?: unknow
 
 /** The request body, read once, with backpressure (rule 2.4). Empty when there is none. */
 export type Input = AsyncIterable<Uint8Array>;
+
+/**
+ * Sends an interim (1xx) response ahead of the final one, e.g. `'103 Early Hints'` with `Link`
+ * fields; resolves when it is written, or at once when it cannot be sent (rule 6.6).
+ */
+export type Informational = (status: string, headers?: HeaderList) => Promise<void>;
 
 /** Where an app reports problems; one line per call (rule 2.5). */
 export interface ErrorStream {
@@ -61,6 +67,8 @@ export interface Environ {
   'gateway.signal': AbortSignal;
   /** Header fields exactly as received: `[name, value, name, value, …]` (rule 2.3). */
   'gateway.raw_headers': readonly string[];
+  /** Interim responses; call it on the environ. Optional: a server may not offer it (rule 6.6). */
+  'gateway.informational'?: Informational;
 }
 
 /** A gateway callable: an application, or middleware that is one (rule 1.1). */

@@ -234,13 +234,13 @@ describe('2 environ', () => {
 });
 
 describe('3 startResponse', () => {
-  it.each([200, '200', '200OK', '99 Low', '600 High', '100 Continue', '101 Switching Protocols', 'abc OK', '200 O\r\nK'])(
+  it.each([200, '200', '200OK', '99 Low', '1000 High', '099 Low', '100 Continue', '101 Switching Protocols', '103 Early Hints', 'abc OK', '200 O\r\nK'])(
     '3.1 refuses status %j',
     async (status) => {
       expect(await ruleOf(() => callApp(validator(answer([], status as string))))).toBe('3.1');
     },
   );
-  it.each(['200 OK', '404 ', '599 Whatever\tit is', '200 Ol\xe9'])('3.1 accepts status %j', async (status) => {
+  it.each(['200 OK', '404 ', '599 Whatever\tit is', '200 Ol\xe9', '600 ', '700 unknown', '999 Last'])('3.1 accepts status %j', async (status) => {
     expect((await callApp(validator(answer([], status)))).status).toBe(status);
   });
   it.each([
@@ -282,7 +282,6 @@ describe('3 startResponse', () => {
     const app: App = async (_e, start) => {
       start('200 OK', [['Content-Length', '100']]);
       return (async function* () {
-        yield '';
         start('500 Internal Server Error', [['Content-Length', '4']], new Error('db down'));
         yield 'oops';
       })();
@@ -339,14 +338,23 @@ describe('3 startResponse', () => {
     await write('after');
     expect(written).toEqual(['after']);
   });
-  it('3.7 writing an empty chunk does not send the headers', async () => {
+  it('3.7 an empty chunk before startResponse sends nothing; an empty array chunk flushes nothing', async () => {
+    const app: App = async (_e, start) => {
+      start('200 OK', []);
+      start('503 Service Unavailable', [], new Error('later'));
+      return ['', 'busy'];
+    };
+    expect((await callApp(validator(app))).status).toBe('503 Service Unavailable');
+  });
+  it('3.7 writing an empty chunk is a flush: the headers are sent, so a later replacement throws back', async () => {
+    const failure = new Error('later');
     const app: App = async (_e, start) => {
       const write = start('200 OK', []);
       await write('');
-      start('503 Service Unavailable', [], new Error('later'));
+      start('503 Service Unavailable', [], failure);
       return ['busy'];
     };
-    expect((await callApp(validator(app))).status).toBe('503 Service Unavailable');
+    await expect(callApp(validator(app))).rejects.toBe(failure);
   });
 });
 
@@ -452,5 +460,41 @@ describe('5 errors', () => {
     const boom = new Error('mid-body');
     const app = answer((async function* () { yield 'partial'; throw boom; })());
     await expect(callApp(validator(app))).rejects.toBe(boom);
+  });
+});
+
+describe('6.6 gateway.informational', () => {
+  const sent: Array<[string, HeaderList]> = [];
+  const informational = async (status: string, headers: HeaderList = []): Promise<void> => {
+    sent.push([status, headers]);
+  };
+  const hinting =
+    (status: unknown, headers?: unknown, after = false): App =>
+    async (environ, start) => {
+      if (after) await start('200 OK', [])('x');
+      await environ['gateway.informational']?.(status as string, headers as HeaderList);
+      if (!after) start('200 OK', []);
+      return ['done'];
+    };
+
+  it('passes a 103 with Link fields through to the server', async () => {
+    sent.length = 0;
+    const overrides = { 'gateway.informational': informational } as Partial<Environ>;
+    expect((await callApp(validator(hinting('103 Early Hints', [['Link', '</a.css>']])), overrides)).text).toBe('done');
+    expect(sent).toEqual([['103 Early Hints', [['Link', '</a.css>']]]]);
+  });
+  it.each([
+    ['101 Switching Protocols', undefined, false],
+    ['200 OK', undefined, false],
+    ['103 Early Hints', [['Link', 'a\r\nb']], false],
+    ['103 Early Hints', [['Connection', 'close']], false],
+    ['103 Early Hints', undefined, true],
+  ])('refuses %j with headers %j (after the head: %s)', async (status, headers, after) => {
+    const app = hinting(status, headers, after);
+    const rule = await withEnviron({ 'gateway.informational': informational }, app);
+    expect(['6.6', '3.2', '3.4']).toContain(rule);
+  });
+  it('refuses a server whose gateway.informational is not a function', async () => {
+    expect(await withEnviron({ 'gateway.informational': 'yes' })).toBe('6.6');
   });
 });

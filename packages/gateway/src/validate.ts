@@ -20,25 +20,28 @@
 //   2.6  SERVER_NAME non-empty; SERVER_PORT digits; SERVER_PROTOCOL HTTP/1.0|HTTP/1.1
 //   2.7  REMOTE_ADDR a string; REMOTE_PORT digits
 //   2.9  gateway.signal is an AbortSignal
-//   3.1  status is 'NNN reason', code 200–599, reason of visible characters, spaces, tabs
+//   3.1  status is 'NNN reason', code 200–999, reason of visible characters, spaces, tabs
 //   3.2  headers is an Array of [name, value] string pairs; names are tokens; values hold no
 //        control characters, nothing above U+00FF, no surrounding whitespace
 //   3.4  no Connection, Keep-Alive, Proxy-Connection, Transfer-Encoding, Upgrade, TE, Trailer
 //   3.5  a second call only with an error and before the headers are sent; after they are
 //        sent, the server's startResponse throws the error back
 //   3.6  startResponse returns a function; write returns a Promise; no write after the body ended
+//   3.7  an empty chunk from write or an iterator, after startResponse, commits the head (a flush)
 //   4.1  the body is an Iterable or AsyncIterable (or a Promise of one), not a string or bytes
 //   4.2  every chunk, from the body or from write, is a Uint8Array or a string
 //   4.3  the server asks for one chunk at a time; the validator itself never reads ahead
 //   4.4  at most one Content-Length, in digits; the body produces exactly that many bytes
-//        (except HEAD, 204, 304)
+//        (except HEAD, 204, 205, 304)
 //   4.5  return() reaches the app's iterator, also when the validator stops it on a violation
+//   6.6  gateway.informational, if there, is a function; the app calls it with a 1xx other than
+//        101 and valid headers, before the headers are sent; it returns a Promise
 // Not seen from between the two sides, so left to the server's tests: 2.8, 3.3, 3.7's wire
 // timing, 4.6, 5.x, 6.x. App errors (1.3, 5.1) pass through untouched.
 import { ResponseCheck, wrapBody } from './_validate-body.ts';
 import { checkEnviron } from './_validate-environ.ts';
 import { fail, isPromiseLike, show } from './_validate-error.ts';
-import type { App, Body, Chunk, HeaderList, StartResponse, Write } from './types.ts';
+import type { App, Body, Chunk, Environ, HeaderList, StartResponse, Write } from './types.ts';
 
 export { GatewaySpecError } from './_validate-error.ts';
 
@@ -50,12 +53,12 @@ function checkApp(app: unknown, what: string): void {
   if (typeof app !== 'function') fail('1.1', `${what} must be a function, got ${show(app)}.`);
 }
 
-/** 3.1 "`status` is a string `NNN reason`: a three-digit code from 200 to 599, a single space, then a reason phrase". */
+/** 3.1 "`status` is a string `NNN reason`: a three-digit code from 200 to 999, a single space, then a reason phrase". */
 function checkStatus(status: unknown): asserts status is string {
   if (typeof status !== 'string') fail('3.1', `status must be a string like '200 OK', got ${show(status)}.`);
   if (!/^\d{3} /.test(status)) fail('3.1', `status ${show(status)} must be three digits, one space, then the reason phrase (may be empty), like '200 OK'.`);
-  if (status.startsWith('1')) fail('3.1', `status ${show(status)} is an interim response; 1xx belong to the server (it sends 100 Continue itself).`);
-  if (!/^[2-5]/.test(status)) fail('3.1', `status ${show(status)} is outside 200–599.`);
+  if (status.startsWith('1')) fail('3.1', `status ${show(status)} is an interim response, not a final one; send a 1xx with environ['gateway.informational'] (6.6).`);
+  if (status.startsWith('0')) fail('3.1', `status ${show(status)} is outside 200–999.`);
   if (/[^\t\x20-\x7e\x80-\xff]/.test(status)) fail('3.1', `the reason phrase of ${show(status)} holds a control character or one above U+00FF.`);
 }
 
@@ -149,6 +152,26 @@ function wrapStartResponse(start: StartResponse, response: ResponseCheck): Start
   };
 }
 
+/**
+ * 6.6 "`gateway.informational(status, headers)` sends an interim response … a 1xx other than
+ * 101 … before the headers of the final response are sent."
+ */
+function wrapInformational(environ: Environ, response: ResponseCheck): void {
+  const informational: unknown = environ['gateway.informational'];
+  if (informational === undefined) return;
+  if (typeof informational !== 'function') fail('6.6', `gateway.informational must be a function when present, got ${show(informational)}.`);
+  environ['gateway.informational'] = (status: string, headers: HeaderList = []) => {
+    if (typeof status !== 'string' || !/^1\d\d /.test(status)) fail('6.6', `gateway.informational takes a 1xx status like '103 Early Hints', got ${show(status)}.`);
+    if (status.startsWith('101')) fail('6.6', '101 Switching Protocols needs an upgrade, which this interface does not carry.');
+    checkHeaders(headers);
+    checkHopByHop(headers);
+    if (response.headersSent) fail('6.6', 'gateway.informational was called after the headers were sent; send interim responses before the final one.');
+    const result: unknown = (informational as (s: string, h: HeaderList) => unknown).call(environ, status, headers);
+    if (!isPromiseLike(result)) fail('6.6', `the server's gateway.informational must return a Promise, got ${show(result)}.`);
+    return result as Promise<void>;
+  };
+}
+
 /** Wraps `app` so that every call checks both sides against SPEC.md (see the list above). */
 export function validator(app: App): App {
   checkApp(app, 'the app');
@@ -157,6 +180,7 @@ export function validator(app: App): App {
     checkEnviron(environ, seen);
     checkApp(startResponse, 'startResponse');
     const response = new ResponseCheck(environ.REQUEST_METHOD);
+    wrapInformational(environ, response);
     const result: unknown = app(environ, wrapStartResponse(startResponse, response));
     if (isPromiseLike(result)) return Promise.resolve(result).then((body): Body => wrapBody(body, response));
     return wrapBody(result, response);

@@ -39,6 +39,14 @@ export interface WireResponse {
   continued: boolean;
   bodyHeldUntilContinue: boolean;
   reusedSocket: boolean;
+  /** ms after the request was sent at which the head arrived. */
+  headAt: number;
+  /** Whether the body ended cleanly (false: the connection was cut mid-response). */
+  complete: boolean;
+  /** Interim (1xx) responses other than 100, as `103 link=…`. */
+  informational: string[];
+  /** How the body was framed: `chunked`, `length` or `none`. */
+  framing: string;
 }
 
 const PREVIEW_BYTES = 1024;
@@ -59,6 +67,14 @@ export function send(baseUrl: string, request: WireRequest): Promise<WireRespons
       agent: request.agent ?? false,
     });
     let continued = false;
+    const informational: string[] = [];
+    req.on('information', (info) => {
+      if (info.statusCode === 100) return;
+      const fields: string[] = [];
+      for (let i = 0; i + 1 < info.rawHeaders.length; i += 2)
+        fields.push(`${info.rawHeaders[i]!.toLowerCase()}=${info.rawHeaders[i + 1]!}`);
+      informational.push(`${info.statusCode} ${fields.join(' ')}`.trim());
+    });
     let bodySent = false;
     let heldUntilContinue = false;
     let settled = false;
@@ -70,6 +86,7 @@ export function send(baseUrl: string, request: WireRequest): Promise<WireRespons
     };
 
     req.on('response', (res) => {
+      const headAt = performance.now() - started;
       const hash = createHash('sha256');
       const arrivals: number[] = [];
       const preview: Buffer[] = [];
@@ -92,6 +109,15 @@ export function send(baseUrl: string, request: WireRequest): Promise<WireRespons
           continued,
           bodyHeldUntilContinue: heldUntilContinue,
           reusedSocket: req.reusedSocket,
+          headAt,
+          complete: res.complete,
+          informational,
+          framing:
+            res.headers['transfer-encoding'] === 'chunked'
+              ? 'chunked'
+              : res.headers['content-length'] !== undefined
+                ? 'length'
+                : 'none',
         };
       };
       res.on('data', (chunk: Buffer) => {
@@ -103,15 +129,21 @@ export function send(baseUrl: string, request: WireRequest): Promise<WireRespons
           preview.push(chunk.subarray(0, PREVIEW_BYTES - previewed));
           previewed += Math.min(chunk.length, PREVIEW_BYTES - previewed);
         }
-        if (request.disconnectAfterFirstChunk === true) {
+        if (request.disconnectAfterFirstChunk === true && !settled) {
           // The client goes away mid-response: the connection is cut, not ended politely.
           const done = result();
           req.destroy();
           settle(done);
         }
       });
-      res.on('end', () => settle(result()));
-      res.on('error', (error) => settle(error));
+      // 'close' follows 'end' too; the result (its hash) is taken once, by whichever comes first.
+      const finish = (): void => {
+        if (!settled) settle(result());
+      };
+      res.on('end', finish);
+      // A response cut short is an observation (complete: false), not a failed exchange.
+      res.on('error', () => {});
+      res.on('close', finish);
     });
     req.on('error', (error) => settle(error));
 

@@ -190,6 +190,49 @@ export const EXCEPTIONS: readonly Exception[] = [
     matches: sameLengthEtag,
     why: "Express's weak ETag is a hash of the body, so it changes with the header order above (`fetch-request-headers-sorted`); the length part stays.",
   },
+  {
+    id: 'node-205-content',
+    field: 'body',
+    apps: ['express', 'fastify'],
+    scenarios: ['205 Reset Content'],
+    native: '5 bytes, sha256 2cf24dba5fb0a30e…: "hello"',
+    gateway: '0 bytes, sha256 e3b0c44298fc1c14…: ""',
+    why:
+      'RFC 9110 §15.3.6: a server must not generate content in a 205, and must say so with Content-Length: 0 (or an ' +
+      'empty chunked body, or by closing). node:http sends whatever the handler wrote with the Content-Length it gave ' +
+      '(nodejs/node#3096, closed as policy for frameworks); the gateway sends Content-Length: 0 and no content (SPEC 4.6). ' +
+      "Express's own res.send() does what the gateway does.",
+  },
+  {
+    id: 'hono-status-past-599',
+    field: 'status',
+    apps: ['hono'],
+    scenarios: ['status 700'],
+    native: '700',
+    gateway: '500',
+    why:
+      'The Fetch standard Response refuses a status outside 200–599 (RangeError), so under the gateway Hono answers its ' +
+      'own 500 page. @hono/node-server replaces the global Response with its own class, which does not check the range. ' +
+      'The gateway itself sends 700 (SPEC 3.1, the Express and Fastify cells); the adapter runs the standard Response.',
+  },
+  {
+    id: 'hono-status-past-599',
+    field: 'reason',
+    apps: ['hono'],
+    scenarios: ['status 700'],
+    native: 'unknown',
+    gateway: 'Internal Server Error',
+    why: 'The same difference as the status: Hono answers its own 500 page.',
+  },
+  {
+    id: 'hono-status-past-599',
+    field: 'body',
+    apps: ['hono'],
+    scenarios: ['status 700'],
+    native: '14 bytes, sha256 554f9d43a2a1e9d9…: "custom status\\n"',
+    gateway: '21 bytes, sha256 e41656eb2ba6c629…: "Internal Server Error"',
+    why: 'The same difference as the status: Hono answers its own 500 page.',
+  },
 ];
 
 export function exceptionFor(

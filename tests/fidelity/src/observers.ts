@@ -13,6 +13,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { Hono } from 'hono';
 import { streamText } from 'hono/streaming';
+import { addExpressRoutes, addFastifyRoutes, addHonoRoutes, bareRoutes } from './handler-routes.ts';
 
 /** How many ticks a watch streams at most, and how far apart: ~10 s, far beyond any scenario. */
 const TICKS = 200;
@@ -55,6 +56,7 @@ export function expressObserver(): Express {
   app.get('/seen', (req, res) => {
     res.json(seen(String(req.query.id ?? '')));
   });
+  addExpressRoutes(app);
   return app;
 }
 
@@ -92,6 +94,7 @@ async function fastifyObserverRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { id?: string } }>('/seen', async (request) =>
     seen(request.query.id ?? ''),
   );
+  addFastifyRoutes(app);
 }
 
 export function honoObserver(): Hono {
@@ -109,11 +112,13 @@ export function honoObserver(): Hono {
     });
   });
   app.get('/seen', (c) => c.json(seen(c.req.query('id') ?? '')));
+  addHonoRoutes(app);
   return app;
 }
 
 /** The bare app's observer: the interface itself, where the abort is `gateway.signal` (SPEC 2.9). */
 export const bareObserver: App = (environ, startResponse) => {
+  if (environ.PATH_INFO.startsWith('/h/')) return bareRoutes(environ, startResponse);
   const id = new URLSearchParams(environ.QUERY_STRING).get('id') ?? '';
   if (environ.PATH_INFO === '/seen') {
     startResponse('200 OK', [['Content-Type', 'application/json; charset=utf-8']]);

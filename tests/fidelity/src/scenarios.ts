@@ -11,6 +11,7 @@ import type { WireRequest, WireResponse } from './client.ts';
 import { observe } from './observation.ts';
 import type { Observation } from './observation.ts';
 import type { Endpoint } from './targets.ts';
+import { HANDLER_SCENARIOS } from './scenarios-handlers.ts';
 
 export interface Scenario {
   /** Short, stable: the table's row label and the key exceptions.ts refers to. */
@@ -90,7 +91,7 @@ let watchCounter = 0;
 
 const JSON_DOCUMENT = { name: 'Jörg ✓', list: [1, 2.5, null, true, 'x"y'], nested: { empty: {} } };
 
-export const SCENARIOS: readonly Scenario[] = [
+const DEMO_SCENARIOS: readonly Scenario[] = [
   {
     id: 'GET',
     request: 'GET /hello',
@@ -367,6 +368,9 @@ export const SCENARIOS: readonly Scenario[] = [
       o.facts['same connection'] === true ? [] : ['the second request needed a new connection'],
   },
 ];
+
+/** The demo-route scenarios, then handler behaviour (scenarios-handlers.ts). */
+export const SCENARIOS: readonly Scenario[] = [...DEMO_SCENARIOS, ...HANDLER_SCENARIOS];
 
 /** True when the first chunk came well before the body's end: the response was streamed. */
 function firstChunkEarly(response: WireResponse): boolean {

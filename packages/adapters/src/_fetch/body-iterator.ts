@@ -12,17 +12,25 @@ export interface IterateOptions {
   pending?: Promise<ReadableStreamReadResult<unknown>>;
   /** Cancels the stream when it fires, even if nobody calls `return()` (rule 5.2). */
   signal?: AbortSignal;
+  /**
+   * Yield one empty chunk first: the server then sends the head at once, framed without a length
+   * (SPEC 3.7), as node:http does for a streamed response whose first chunk is not there yet.
+   */
+  flush?: boolean;
 }
+
+const EMPTY = new Uint8Array(0);
 
 type Done = IteratorReturnResult<undefined>;
 const done: Done = { done: true, value: undefined };
 
-/** Iterates `reader` chunk by chunk, without buffering; empty chunks are skipped. */
+/** Iterates `reader` chunk by chunk, without buffering; empty chunks read are skipped. */
 export function iterateReader(
   reader: ReadableStreamDefaultReader<unknown>,
   options: IterateOptions = {},
 ): AsyncIterableIterator<Uint8Array, undefined> {
   const buffered = options.buffered ?? [];
+  if (options.flush === true) buffered.unshift(EMPTY);
   const signal = options.signal;
   let pending = options.pending;
   let finished = false;

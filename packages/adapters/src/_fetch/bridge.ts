@@ -134,9 +134,13 @@ async function streamResponse(
     return ahead.chunks;
   }
   startResponse(status, headers);
+  // A body still being produced goes out as @hono/node-server sends it: the head at once (a
+  // flush, SPEC 3.7), so a client waiting for it (Server-Sent Events) is not kept waiting for
+  // the first chunk, and without a length the server never learns of: chunked.
   return iterateReader(reader, {
     buffered: ahead.chunks,
     pending: ahead.pending,
     signal: environ['gateway.signal'],
+    flush: true,
   });
 }

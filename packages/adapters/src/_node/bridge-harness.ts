@@ -31,10 +31,14 @@ function toAsync(iterator: Iterator<Chunk>): AsyncIterator<Chunk> {
   return { next: async () => iterator.next() };
 }
 
-/** The next chunk as a Buffer, or undefined at the end. */
+/** The next non-empty chunk as a Buffer, or undefined at the end; empty ones are flushes (SPEC 3.7). */
 export async function nextChunk(iterator: AsyncIterator<Chunk>): Promise<Buffer | undefined> {
-  const step = await iterator.next();
-  return step.done === true ? undefined : toBuffer(step.value);
+  for (;;) {
+    const step = await iterator.next();
+    if (step.done === true) return undefined;
+    const chunk = toBuffer(step.value);
+    if (chunk.length > 0) return chunk;
+  }
 }
 
 /** Everything left in the body. */

@@ -54,13 +54,14 @@ describe('a response complete when the handler returns', () => {
     const body = nodeBridge((req, res) => {
       watch(req, res, log);
       res.setHeader('Content-Type', 'text/plain');
+      res.setHeader('Content-Length', '7');
       res.write('at ');
       res.end('once');
     })(makeEnviron(), (status, headers) => {
       head = [status, headers];
       return async () => {};
     });
-    expect(head).toEqual(['200 OK', [['Content-Type', 'text/plain']]]);
+    expect(head).toEqual(['200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '7']]]);
     expect(Array.isArray(body)).toBe(true);
     expect(Buffer.concat(body as Buffer[]).toString()).toBe('at once');
     expect(log).toEqual([]);
@@ -86,7 +87,7 @@ describe('a response complete when the handler returns', () => {
     expect(Symbol.asyncIterator in (body as object)).toBe(true);
   });
 
-  it('leaves a request nobody listens to as it is: no stream machinery, the input untouched', async () => {
+  it('reads a body nobody reads ahead, as the node parser does, so the request becomes complete', async () => {
     let pulled = false;
     const input = {
       [Symbol.asyncIterator]: () => ({
@@ -103,8 +104,9 @@ describe('a response complete when the handler returns', () => {
     );
     await tick(5);
     expect(result.text).toBe('unread');
-    expect(pulled).toBe(false);
-    expect([request?.complete, request?.readableEnded, request?.destroyed]).toEqual([false, false, false]);
+    expect(pulled).toBe(true);
+    // Complete, but not ended: 'end' only comes to a reader, under node too.
+    expect([request?.complete, request?.readableEnded, request?.destroyed]).toEqual([true, false, false]);
   });
 });
 
@@ -227,5 +229,45 @@ describe('errors', () => {
       throw new Error('refused');
     });
     await expect(result).rejects.toThrow('refused');
+  });
+});
+
+describe('interim responses (SPEC 6.6)', () => {
+  it('hands writeEarlyHints, writeProcessing and writeContinue to gateway.informational, in order, before the head', async () => {
+    const sent: Array<[string, HeaderList]> = [];
+    const informational = async (status: string, headers: HeaderList = []): Promise<void> => {
+      sent.push([status, headers]);
+    };
+    let hintsDone = false;
+    const result = await callApp(
+      nodeBridge((_req, res) => {
+        res.writeEarlyHints({ link: ['</a.css>; rel=preload', '</b.js>; rel=preload'] }, () => (hintsDone = true));
+        res.writeProcessing();
+        res.writeContinue();
+        res.end('final');
+      }),
+      { 'gateway.informational': informational },
+    );
+    expect(result.text).toBe('final');
+    expect(sent).toEqual([
+      ['103 Early Hints', [['Link', '</a.css>; rel=preload, </b.js>; rel=preload']]],
+      ['102 Processing', []],
+      ['100 Continue', []],
+    ]);
+    await tick(5);
+    expect(hintsDone).toBe(true);
+  });
+
+  it('drops them, still calling back, when the server offers no gateway.informational', async () => {
+    let hintsDone = false;
+    const result = await callApp(
+      nodeBridge((_req, res) => {
+        res.writeEarlyHints({ link: '</a.css>; rel=preload' }, () => (hintsDone = true));
+        res.end('final');
+      }),
+    );
+    expect(result.text).toBe('final');
+    await tick(5);
+    expect(hintsDone).toBe(true);
   });
 });

@@ -23,7 +23,7 @@ import type { SocketOwner, WriteCallback } from './gateway-socket.ts';
 import type { HeadSink } from './node-internals.ts';
 import { createRequest } from './request.ts';
 import type { BridgedRequest } from './request.ts';
-import { ResponseBody } from './response-body.ts';
+import { FLUSH, ResponseBody } from './response-body.ts';
 import type { ReturnListener } from './response-body.ts';
 import { createResponse } from './response.ts';
 
@@ -61,6 +61,8 @@ class Exchange implements SocketOwner, HeadSink, ReturnListener {
   #failure: unknown = NO_FAILURE;
   #running = true;
   #headSent = false;
+  /** The server is to send the head at once: node would chunk the body, or the app flushed it. */
+  #flush = false;
   /** The server has its answer: a body, an array, or the rejection. */
   #handedOver = false;
   #rejected = false;
@@ -108,20 +110,37 @@ class Exchange implements SocketOwner, HeadSink, ReturnListener {
     });
   }
 
-  /** A write from node. Before the head only interim responses (writeContinue,
-   * writeEarlyHints) reach the socket; they have no place in the interface: the server sends
-   * 100 Continue itself (SPEC 6.3). */
+  /** A write from node. Before the head only interim responses (writeContinue, writeProcessing,
+   * writeEarlyHints) reach the socket: they go to `gateway.informational` (SPEC 6.6). */
   written(chunk: Buffer, callback: WriteCallback | null): void {
-    if (!this.#headSent || this.#complete) process.nextTick(takeLater, this.socket, chunk.length, callback);
-    else if (this.#body !== null) this.#body.push(chunk, callback);
+    if (!this.#headSent && !this.#rejected && chunk.length > 0) this.#informational(chunk, callback);
+    else if (!this.#headSent || this.#complete) process.nextTick(takeLater, this.socket, chunk.length, callback);
+    else if (chunk.length === 0 && callback === null) {
+      // `res.flushHeaders()` (or `res.write('')`): node sends the head now, so must the server.
+      // end() writes '' too, but always with its 'finish' callback.
+      if (this.#body !== null) this.#body.flush();
+      else this.#flush = true;
+    } else if (this.#body !== null) this.#body.push(chunk, callback);
     else {
       this.#chunks.push(chunk);
       this.#callbacks.push(callback);
     }
   }
 
+  /** An interim response node wrote as text (`HTTP/1.1 103 Early Hints\r\nLink: …\r\n\r\n`). */
+  #informational(chunk: Buffer, callback: WriteCallback | null): void {
+    const taken = (): void => this.socket.taken(chunk.length, callback);
+    const send = this.#environ['gateway.informational'];
+    const interim = parseInterim(chunk.toString('latin1'));
+    if (send === undefined || interim === undefined) return void process.nextTick(taken);
+    this.#environ['gateway.informational']!(interim.status, interim.headers).then(taken, (error: unknown) => {
+      this.#environ['gateway.errors'].write(error instanceof Error ? (error.stack ?? String(error)) : String(error));
+      taken();
+    });
+  }
+
   /** Node fixed the status and headers: start the gateway response. */
-  head(status: string, headers: HeaderList): void {
+  head(status: string, headers: HeaderList, chunked: boolean): void {
     if (this.#rejected) return; // the server is answering 500 already
     try {
       this.#startResponse(status, headers);
@@ -129,6 +148,10 @@ class Exchange implements SocketOwner, HeadSink, ReturnListener {
       return this.fail(error);
     }
     this.#headSent = true;
+    // Node would send this body chunked, with no Content-Length (the app declared
+    // Transfer-Encoding, or wrote before its length was known): a flush first makes the server
+    // choose the same framing (SPEC 3.7, 6.1) instead of a length it could work out later.
+    if (chunked) this.#flush = true;
     // After the handler returned (an async handler): the body is handed over once the code that
     // wrote the head has run on, so that `res.end(data)` still makes a complete response.
     if (!this.#running && !this.#handedOver) process.nextTick(handOverLater, this);
@@ -150,7 +173,10 @@ class Exchange implements SocketOwner, HeadSink, ReturnListener {
       for (let i = 0; i < chunks.length; i++) if (chunks[i]!.length > 0) body.push(chunks[i]!);
       // Node's write callbacks, its 'finish' among them, run once the server has the bytes.
       process.nextTick(takeAll, this);
-      return body;
+      if (!this.#flush) return body;
+      // Not an array, which the server would frame with a length: a flush, then the chunks.
+      body.unshift(FLUSH);
+      return { [Symbol.iterator]: () => body[Symbol.iterator]() };
     }
     return this.#streamingBody();
   }
@@ -166,6 +192,7 @@ class Exchange implements SocketOwner, HeadSink, ReturnListener {
   #streamingBody(): ResponseBody {
     if (this.#body === null) {
       const body = (this.#body = new ResponseBody(this, this.socket));
+      if (this.#flush) body.flush();
       for (let i = 0; i < this.#chunks.length; i++) body.push(this.#chunks[i]!, this.#callbacks[i] ?? null);
       this.#chunks = [];
       this.#callbacks = [];
@@ -262,6 +289,19 @@ class Exchange implements SocketOwner, HeadSink, ReturnListener {
     else this.#streamingBody().fail(error);
     this.socket.destroy(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/** `HTTP/1.1 NNN reason` and its field lines, as node's writeEarlyHints and writeContinue write them. */
+function parseInterim(text: string): { status: string; headers: HeaderList } | undefined {
+  const lines = text.split('\r\n');
+  const match = /^HTTP\/1\.1 (1\d\d .*)$/.exec(lines[0] ?? '');
+  if (match === null) return undefined;
+  const headers: HeaderList = [];
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+  }
+  return { status: match[1]!, headers };
 }
 
 function onResponseFinish(this: ServerResponse): void {

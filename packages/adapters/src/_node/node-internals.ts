@@ -29,7 +29,8 @@ import { HeadFields, statusOf } from './response-head.ts';
 
 /** Receives the head once the app's status and headers are final. */
 export interface HeadSink {
-  head(status: string, headers: HeaderList): void;
+  /** `chunked`: node would frame this body with chunked encoding (no length known, not HEAD/204/304). */
+  head(status: string, headers: HeaderList, chunked: boolean): void;
 }
 
 interface IncomingInternals {
@@ -170,7 +171,7 @@ function storeHeadForGateway(this: OutgoingInternals, firstLine: string, headers
   this._header = fields.text + '\r\n';
   // Node writes `_header` in front of the first body bytes unless it believes it already went out.
   this._headerSent = true;
-  this[kHeadSink]?.head(statusOf(code, this.statusMessage), fields.list());
+  this[kHeadSink]?.head(statusOf(code, this.statusMessage), fields.list(), chunked && this._hasBody);
 }
 
 /**

@@ -119,6 +119,11 @@ export class BridgedRequest {
    */
   endIfEmpty(): void {
     if (!this.#bodyExpected) this.req.complete = true;
+    // Node's parser takes body bytes off the socket whether or not the handler reads them, up to
+    // the stream's buffer (16 KiB), and marks the request complete when the body is in: a handler
+    // that waits for `req.complete`, or for 'aborted' while a body is in flight, relies on it.
+    // read(0) starts the same read-ahead here; the stream stops asking once its buffer is full.
+    else if (!this.#touched && !this.req.destroyed) this.req.read(0);
   }
 
   /**

@@ -19,6 +19,13 @@ export interface Taker {
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
+/**
+ * An empty chunk that is handed out rather than skipped: the server sends the head when it gets
+ * one (SPEC 3.7). Node writes it for `res.flushHeaders()`, and the bridge puts one first when
+ * node would have framed the body as chunked, so the server does too.
+ */
+export const FLUSH: Buffer = Buffer.alloc(0);
+
 function takeLater(taker: Taker, length: number, callback: WriteCallback | null): void {
   taker.taken(length, callback);
 }
@@ -53,6 +60,11 @@ export class ResponseBody implements AsyncIterable<Uint8Array>, AsyncIterator<Ui
     this.#wakeUp();
   }
 
+  /** Asks the server to send the head now (SPEC 3.7). */
+  flush(): void {
+    this.push(FLUSH, null);
+  }
+
   /** No more chunks: the iteration finishes once the last one has been handed out. */
   end(): void {
     if (this.#state !== 'open') return;
@@ -81,7 +93,7 @@ export class ResponseBody implements AsyncIterable<Uint8Array>, AsyncIterator<Ui
     }
     for (;;) {
       // Empty writes ahead: nothing to send, so taken at once (end()'s 'finish' callback is one).
-      while (this.#chunks.length > 0 && this.#chunks[0]!.length === 0) this.#takeFirst();
+      while (this.#chunks.length > 0 && this.#chunks[0]!.length === 0 && this.#chunks[0] !== FLUSH) this.#takeFirst();
       if (this.#chunks.length > 0 || this.#state !== 'open') break;
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }

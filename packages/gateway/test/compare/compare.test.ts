@@ -123,6 +123,27 @@ describe('the compare command, over the demo apps', () => {
     expect(stdout).toMatch(/^Server: gateway-interop[^\n]*\\r\\n$/m);
   }, 60_000);
 
+  it('--serve keeps every app on one port with an index page, and drains on Ctrl-C', async () => {
+    const child = spawn(process.execPath, [bin, 'compare', '--serve', '--port', '0'], { cwd: root, env: { ...process.env, HOST: '127.0.0.1' } });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    try {
+      while (!/the index is (http:\/\/\S+)\/ [^]*hono\/hello/.test(stdout)) await once(child.stdout, 'data');
+      const url = /the index is (http:\/\/\S+)\//.exec(stdout)![1]!;
+      const index = await fetch(`${url}/`);
+      expect(index.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-/);
+      const html = await index.text();
+      for (const name of ['bare', 'express', 'fastify', 'hono']) expect(html).toContain(`<a href="/${name}/hello">`);
+      expect(await (await fetch(`${url}/fastify/hello`)).text()).toBe('Hello world from Fastify!');
+      child.kill('SIGINT');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      expect(stdout).toContain('gateway: drained and stopped');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('a bad argument is one line and exit code 2', async () => {
     const { code, stdout, stderr } = await run(['compare', 'GET', 'hello']);
     expect(code).toBe(2);

@@ -348,9 +348,13 @@ describe('connections (rule 6.4)', () => {
     const server = await start(hello);
     const client = await RawClient.connect(server.port);
     await client.write(request('GET', '/'));
-    await client.responses(1);
+    const [first] = await client.responses(1);
+    const answered = client.bytes.length;
     client.socket.end();
     await client.closedByServer();
+    expect(first!.status).toBe(200);
+    expect(client.ended || client.closed).toBe(true);
+    expect(client.bytes.length).toBe(answered); // nothing more was sent after the half-close
   });
 
   it('parses a request that arrives one byte at a time', async () => {

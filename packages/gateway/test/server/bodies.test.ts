@@ -74,6 +74,41 @@ describe('request bodies (rule 2.4)', () => {
     expect(responses[0]!.headers.has('connection')).toBe(false);
     client.close();
   });
+
+  // node:http reads and drops the rest of a body its handler left unread, and keeps the
+  // connection; the gateway does the same up to 1 MiB (SECURITY.md), declared or chunked.
+  it('keeps the connection after an early answer to a 256 KiB body, declared or chunked', async () => {
+    const server = await start((_e, sr) => {
+      sr('200 OK', []);
+      return ['early'];
+    });
+    const big = 'x'.repeat(256 * 1024);
+    for (const [framing, body] of [
+      ['Content-Length', `Content-Length: ${big.length}\r\n\r\n${big}`],
+      ['chunked', `Transfer-Encoding: chunked\r\n\r\n${(big.length).toString(16)}\r\n${big}\r\n0\r\n\r\n`],
+    ]) {
+      const client = await RawClient.connect(server.port);
+      await client.write(`POST / HTTP/1.1\r\nHost: t\r\n${body}` + request('GET', '/next'));
+      const responses = await client.responses(2);
+      expect(responses.map((r) => r.body.toString()), framing).toEqual(['early', 'early']);
+      expect(responses[0]!.headers.has('connection'), framing).toBe(false);
+      client.close();
+    }
+  });
+
+  it('closes instead once more than 1 MiB of an unread chunked body has been dropped', async () => {
+    const server = await start((_e, sr) => {
+      sr('200 OK', []);
+      return ['early'];
+    });
+    const client = await RawClient.connect(server.port);
+    await client.write('POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n');
+    await client.responses(1);
+    const piece = `${(64 * 1024).toString(16)}\r\n${'y'.repeat(64 * 1024)}\r\n`;
+    for (let i = 0; i < 20 && !client.closed && !client.ended; i++) await client.write(piece).catch(() => {});
+    await client.closedByServer();
+    expect(client.ended || client.closed).toBe(true);
+  });
 });
 
 describe('Expect: 100-continue (rule 6.3)', () => {

@@ -27,8 +27,7 @@ async function refusal(raw: string, options = {}): Promise<{ status: number; tex
   return { status: parseResponses(text)[0]?.status ?? 0, text };
 }
 
-describe('malformed requests get a 4xx/5xx and a closed connection (rule 6.5)', () => {
-  it.each([
+const MALFORMED: Array<[name: string, raw: string, status: number]> = [
     ['no Host on HTTP/1.1', 'GET / HTTP/1.1\r\n\r\n', 400],
     ['bare LF', 'GET / HTTP/1.1\nHost: t\n\n', 400],
     ['space before colon', 'GET / HTTP/1.1\r\nHost : t\r\n\r\n', 400],
@@ -44,10 +43,46 @@ describe('malformed requests get a 4xx/5xx and a closed connection (rule 6.5)', 
     ['garbage', 'hello\r\n\r\n', 400],
     ['control character in a value', 'GET / HTTP/1.1\r\nHost: t\r\nX: a\x01b\r\n\r\n', 400],
     ['two Host fields', 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 400],
-  ])('%s', async (_name, raw, status) => {
+    ['a target without a leading slash', 'GET hello HTTP/1.1\r\nHost: t\r\n\r\n', 400],
+    ['asterisk-form without OPTIONS', 'GET * HTTP/1.1\r\nHost: t\r\n\r\n', 400],
+    ['a request line over the limit', `GET /${'a'.repeat(9000)} HTTP/1.1\r\nHost: t\r\n\r\n`, 414],
+    ['a head over the limit', `GET / HTTP/1.1\r\nHost: t\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+];
+
+async function refusalBytes(raw: string, options = {}): Promise<{ bytes: Buffer }> {
+  const server = await start(reader, options);
+  const client = await RawClient.connect(server.port);
+  await client.write(raw);
+  await client.closedByServer();
+  return { bytes: client.bytes };
+}
+
+describe('malformed requests get a 4xx/5xx and a closed connection (rule 6.5)', () => {
+  it.each(MALFORMED)('%s', async (_name, raw, status) => {
     const result = await refusal(raw);
     expect(result.status).toBe(status);
     expect(result.text).toContain('Connection: close');
+  });
+
+  // A Content-Length that counts more bytes than are sent leaves the client waiting for the rest:
+  // the message is UTF-8 (some hold a '…') and must be counted as the bytes that go out.
+  it.each(MALFORMED)('%s: Content-Length is the number of body bytes sent', async (_name, raw) => {
+    const { bytes } = await refusalBytes(raw);
+    const end = bytes.indexOf('\r\n\r\n');
+    const head = bytes.subarray(0, end).toString('latin1');
+    const declared = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1]);
+    expect(bytes.length - (end + 4)).toBe(declared);
+  });
+
+  it('413 and 408 count their bytes too', async () => {
+    for (const { bytes } of [
+      await refusalBytes('POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n', { maxBodyBytes: 10 }),
+      await refusalBytes('GET / HTTP/1.1\r\nHost: t\r\n', { headersTimeoutMs: 200 }),
+    ]) {
+      const end = bytes.indexOf('\r\n\r\n');
+      const declared = Number(/\r\ncontent-length: (\d+)/i.exec(bytes.subarray(0, end).toString('latin1'))?.[1]);
+      expect(bytes.length - (end + 4)).toBe(declared);
+    }
   });
 
   it('414 for a request line over the limit, 431 for a head over the limit', async () => {

@@ -3,7 +3,9 @@
 // the secret beside the root must never appear, and the server must keep serving. The table of
 // paths and answers is printed for SECURITY.md and the issue's closing note.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mount } from '../../src/compose/mount.ts';
 import { serveStatic } from '../../src/static/serve-static.ts';
+import type { App } from '../../src/types.ts';
 import { closeAll, start } from '../helpers.ts';
 import { exchange, makeTree } from './_fixture.ts';
 import type { Tree } from './_fixture.ts';
@@ -86,6 +88,32 @@ describe('serveStatic refuses every path that leaves the root (real socket)', ()
     for (const target of ['/a.txt', '/link-in.txt', '/link-dir/sub.txt', '/link-up/root/a.txt']) {
       const answer = await exchange(port, 'GET', target);
       expect({ target, status: answer.status }).toEqual({ target, status: 200 });
+    }
+  });
+});
+
+describe('serveStatic mounted at /static beside another app, the same paths below the prefix', () => {
+  let tree: Tree;
+  let port: number;
+  beforeAll(async () => {
+    tree = makeTree();
+    const app: App = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return ['the app beside'];
+    };
+    port = (await start(mount({ '/static': serveStatic(tree.root), '/app': app }))).port;
+  });
+  afterAll(async () => {
+    await closeAll();
+    tree.remove();
+  });
+
+  it('gives each origin-form path the status it gets at the root, and nothing from outside', async () => {
+    for (const [target, expected] of ATTEMPTS.filter(([t]) => t.startsWith('/'))) {
+      const answer = await exchange(port, 'GET', `/static${target}`);
+      expect({ target, status: answer.status }).toEqual({ target, status: expected });
+      expect(answer.raw).not.toContain(tree.secret);
+      expect(answer.raw).not.toContain('the app beside');
     }
   });
 });

@@ -51,8 +51,9 @@ const cut = (text: string, max = 160): string => (text.length <= max ? text : `$
 function reasonOf(outcome: Outcome): string {
   const parts = [
     ...outcome.unexplained.map((d) => `\`${d.field}\` is ${cut(d.native)} natively, ${cut(d.gateway)} under ${outcome.server}`),
-    // A problem reads `<side>: <what>: <details>`; the details may carry ports, keep what and why.
-    ...outcome.problems.map((p) => p.split(': ').slice(0, 3).join(': ').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')),
+    // A problem is `<side>: <what>: <message>`, its lines joined by ` | `: the first line says why;
+    // the rest is a stack trace, whose paths and line numbers differ from checkout to checkout.
+    ...outcome.problems.map((p) => cut(p.split(' | ')[0]!.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>'), 200)),
   ];
   return escape(parts.join('; '));
 }

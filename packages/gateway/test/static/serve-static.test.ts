@@ -10,7 +10,7 @@ import { mount } from '../../src/compose/mount.ts';
 import { serveStatic } from '../../src/static/serve-static.ts';
 import type { StaticOptions } from '../../src/static/serve-static.ts';
 import { callApp, makeEnviron } from '../../src/testing.ts';
-import type { App, Body, HeaderList } from '../../src/types.ts';
+import type { Body, HeaderList } from '../../src/types.ts';
 import { closeAll, sleep, start } from '../helpers.ts';
 import { exchange, makeTree } from './_fixture.ts';
 import type { Tree } from './_fixture.ts';

@@ -16,7 +16,8 @@ import { renderTable } from './report-table.ts';
 import { writeReports } from './report-files.ts';
 import { plannedComparison, runComparison } from './rounds.ts';
 import { summarizeRatios, summarizeTargets } from './summary.ts';
-import { COMPARISONS, TARGETS, addAgainst, missingReason, repoRoot, targetById } from './targets.ts';
+import { writeServerFigures } from './server-figures.ts';
+import { COMPARISONS, SERVERS_GROUP, TARGETS, addAgainst, missingReason, repoRoot, targetById } from './targets.ts';
 import type { BenchReport, BenchSettings, MemoryReport, RoundSample, WorkerShareReport } from './types.ts';
 import { measureShare } from './worker-share.ts';
 
@@ -33,10 +34,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write('bench: needs Linux /proc to read server CPU time and memory\n');
     return 2;
   }
-  const unknown = (options.only ?? []).filter((id) => !COMPARISONS.some((c) => c.id === id));
+  const only = options.only?.flatMap((id) => (id === 'servers' ? SERVERS_GROUP : [id]));
+  const unknown = (only ?? []).filter((id) => !COMPARISONS.some((c) => c.id === id));
   if (unknown.length > 0) {
     process.stderr.write(
-      `bench: unknown comparison ${unknown.join(', ')}; choose from ${COMPARISONS.map((c) => c.id).join(', ')}\n`,
+      `bench: unknown comparison ${unknown.join(', ')}; choose from servers, ${COMPARISONS.map((c) => c.id).join(', ')}\n`,
     );
     return 2;
   }
@@ -59,7 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const skipped: { target: string; reason: string }[] = [];
   const comparisons = COMPARISONS.filter(
-    (c) => !options.only || options.only.includes(c.id),
+    (c) => (only ? only.includes(c.id) : !c.optIn),
   ).filter((c) => {
     for (const id of [c.baseline, c.candidate]) {
       const reason = missingReason(targetById(id));
@@ -166,6 +168,8 @@ async function main(argv: readonly string[]): Promise<number> {
     options.out ?? join(benchDir, 'results', ...(options.quick ? ['quick'] : [])),
   );
   const files = writeReports(out, report);
+  // The matrix's cost row lives beside the kept reports, whatever --out says: docs/matrix.md reads it.
+  if (comparisons.some((c) => c.optIn)) files.push(writeServerFigures(join(benchDir, 'results', 'servers.json'), report));
   process.stdout.write('\n' + renderTable(report));
   process.stdout.write(
     `\nwrote ${files.map((f) => relative(repoRoot, f)).join(', ')} in ${formatDuration(report.elapsedS)}\n`,

@@ -72,6 +72,37 @@ export const TARGETS: Target[] = [
   },
 ];
 
+/** The servers × frameworks matrix's other servers (docs/matrix.md): each app under each. */
+const OTHER_SERVERS = ['node', 'fetch'] as const;
+const SERVER_LABELS = { node: 'node:http (toNodeHandler)', fetch: '@hono/node-server (toFetchHandler)' } as const;
+const MATRIX_APPS = ['bare', ...FRAMEWORKS] as const;
+/** The target of `app` under the gateway, as named above. */
+const gatewayTargetOf = (app: (typeof MATRIX_APPS)[number]): string => (app === 'bare' ? 'gateway-bare' : `${app}-gateway`);
+
+TARGETS.push(
+  ...MATRIX_APPS.flatMap((app) =>
+    OTHER_SERVERS.map(
+      (server): Target => ({
+        id: `${app}-${server}`,
+        label: `${app === 'bare' ? 'bare app' : `${app[0]!.toUpperCase()}${app.slice(1)}`} under ${SERVER_LABELS[server]}`,
+        group: app,
+        kind: 'gateway',
+        workers: 1,
+        path: '/hello',
+        server,
+      }),
+    ),
+  ),
+);
+
+/** The matrix's cell name of a target (`express@node`, `bare@native`), or undefined. */
+export function matrixCellOf(target: Target): string | undefined {
+  if (target.mountAt !== undefined || target.workers > 1) return undefined;
+  if (target.kind === 'node-http') return 'bare@native';
+  if (target.kind === 'native') return `${target.group}@native`;
+  return `${target.group}@${target.server ?? 'gateway'}`;
+}
+
 export const COMPARISONS: Comparison[] = [
   {
     id: 'bare',
@@ -117,7 +148,25 @@ export const COMPARISONS: Comparison[] = [
     candidate: 'gateway-bare-w2',
     goals: {},
   },
+  // The matrix's cost row: the same app under the other servers, against it under the gateway.
+  // Opt-in (`--only servers`): eight more pairs would double the full run. No goals: these
+  // measure the other servers, not something this project promises.
+  ...MATRIX_APPS.flatMap((app) =>
+    OTHER_SERVERS.map(
+      (server): Comparison => ({
+        id: `servers-${app}-${server}`,
+        label: `${app}: ${server} / gateway`,
+        baseline: gatewayTargetOf(app),
+        candidate: `${app}-${server}`,
+        goals: {},
+        optIn: true,
+      }),
+    ),
+  ),
 ];
+
+/** `--only servers`: the matrix's comparisons, with each app's native-vs-gateway pair for its native column. */
+export const SERVERS_GROUP: readonly string[] = ['bare', ...FRAMEWORKS, ...COMPARISONS.filter((c) => c.optIn).map((c) => c.id)];
 
 export function targetById(id: string): Target {
   const target = TARGETS.find((t) => t.id === id);
@@ -174,6 +223,7 @@ export function serverCommand(target: Target, port: number): ServerCommand {
     const bin = target.root === undefined ? gatewayBin : join(target.root, 'packages', 'gateway', 'bin', 'gateway.mjs');
     const args = [bin, 'serve', spec, '--port', String(port), '--quiet'];
     if (target.workers > 1) args.push('--workers', String(target.workers));
+    if (target.server !== undefined) args.push('--server', target.server);
     return { cwd, args };
   }
   const script =

@@ -12,6 +12,8 @@ export interface Target {
   path: string;
   /** Gateway only: serve the app mounted at this prefix (`gateway serve /bare=…`), through mount(). */
   mountAt?: string;
+  /** Gateway CLI only: run the app under another server (`gateway serve … --server node|fetch`). */
+  server?: 'node' | 'fetch';
   /** Another checkout to run this server from (`--against`); this one when absent. */
   root?: string;
 }
@@ -24,6 +26,8 @@ export interface Comparison {
   candidate: string;
   /** The issue's goal for B/A in requests per server CPU-second, per pipelining depth. */
   goals: Partial<Record<number, number>>;
+  /** Run only when named with --only (directly or as `servers`), not in the default run. */
+  optIn?: boolean;
 }
 
 /** One measured round of one target at one pipelining depth. */

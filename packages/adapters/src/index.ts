@@ -12,3 +12,4 @@ export type { FetchHandler, FromFetchHandlerOptions } from './fetch-handler.ts';
 export { toGatewayApp } from './detect.ts';
 export { toNodeHandler } from './to-node.ts';
 export { toFetchHandler } from './to-fetch.ts';
+export type { Peer, ToFetchHandlerOptions } from './to-fetch.ts';

@@ -214,3 +214,19 @@ describe('toFetchHandler behind a node:http server', () => {
     expect(response.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/; HttpOnly']);
   });
 });
+
+describe('toFetchHandler peer', () => {
+  const echoPeer: App = (environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', 'text/plain']]);
+    return [`${environ.REMOTE_ADDR}|${environ.REMOTE_PORT}`];
+  };
+
+  test('REMOTE_ADDR and REMOTE_PORT come from what the runtime passes beside the Request', async () => {
+    const handle = toFetchHandler(validator(echoPeer), { peer: (_request, info: { ip: string }) => ({ address: info.ip, port: 4321 }) });
+    expect(await (await handle(new Request('http://example.test/'), { ip: '192.0.2.7' })).text()).toBe('192.0.2.7|4321');
+  });
+
+  test('without it both are empty: a Request does not carry them', async () => {
+    expect(await (await toFetchHandler(validator(echoPeer))(new Request('http://example.test/'))).text()).toBe('|');
+  });
+});

@@ -78,7 +78,7 @@ async function serveOne(app: App, req: IncomingMessage, res: ServerResponse): Pr
     commit();
     res.end();
   } catch (error) {
-    environ['gateway.errors'].write(`gateway app failed: ${describe(error)}`);
+    environ['gateway.errors'].write(`gateway: app error: ${describe(error)}\n`);
     await stop().catch(() => {});
     if (res.headersSent) res.destroy(error instanceof Error ? error : undefined);
     else if (!res.destroyed) {

@@ -14,6 +14,8 @@ import { Recorder } from './inspect/recorder.ts';
 import { compileTrust } from './proxy-trust.ts';
 import { createServer, defaults, serve } from './server.ts';
 import type { ServerOptions } from './server.ts';
+import { SERVER_LABELS, adaptersNear, parseServerKind, startServer } from './servers/other-servers.ts';
+import type { ServerKind } from './servers/other-servers.ts';
 import { USAGE_EXIT_CODE, startupErrorLine } from './startup-errors.ts';
 import { serveStatic } from './static/serve-static.ts';
 import type { App } from './types.ts';
@@ -29,6 +31,10 @@ given a path prefix: /express=./express-app.ts /hono=./hono-app.ts. The app
 at the longest matching prefix answers; it sees the prefix in SCRIPT_NAME.
 
 Options:
+  --server <gateway|node|fetch> the server that runs the app: this gateway (default),
+                                node:http through toNodeHandler, or @hono/node-server
+                                through toFetchHandler (both from @gateway-interop/adapters;
+                                they take --host, --port, --shutdown-timeout, mounts, --quiet)
   --static <prefix>=<folder>    serve the files in <folder> at <prefix> (repeatable;
                                 a folder alone is mounted at /)
   --host <addr>                 address to listen on (default $HOST or 127.0.0.1)
@@ -52,6 +58,7 @@ ${INSPECT_HELP}  --trust-proxy <list>          believe X-Forwarded-* from these 
 
 Examples:
   gateway serve ./src/app.ts:app --port 9000
+  gateway serve ./src/app.ts:app --server node
   gateway serve /express=./apps/app-express/src/app.ts /hono=./apps/app-hono/src/app.ts --static /=./site
 `;
 
@@ -72,6 +79,7 @@ const config = {
   strict: true,
   options: {
     host: { type: 'string' },
+    server: { type: 'string' },
     static: { type: 'string', multiple: true },
     port: { type: 'string' },
     workers: { type: 'string' },
@@ -92,7 +100,12 @@ export interface ServeCommand {
   workers: number;
   /** Where the inspector page listens, with `--inspect`. */
   inspect?: InspectAt;
+  /** Which server runs the app (SPEC 8: the same callable under any of them). */
+  server: ServerKind;
 }
+
+/** What the gateway server alone understands: node:http and the fetch server have no such knob. */
+const GATEWAY_ONLY = ['workers', 'trace', 'trust-proxy', 'trust-proxy-header', ...Object.keys(NUMBER_OPTIONS).filter((n) => n !== 'shutdown-timeout')];
 
 function wholeNumber(name: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
   if (!/^\d+$/.test(value) || Number(value) > max) {
@@ -161,7 +174,12 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const inspect = parseInspect(values, env);
   // Each worker would record its own share of the exchanges: one page could not show them all.
   if (inspect !== undefined && workers > 1) throw new UsageError('--inspect records in one process; use it without --workers');
-  return { mounts, options, workers, ...(inspect !== undefined ? { inspect } : {}) };
+  const server = values.server === undefined ? 'gateway' : parseServerKind(values.server);
+  const refused = server === 'gateway' ? undefined : GATEWAY_ONLY.find((name) => record[name] !== undefined);
+  if (refused !== undefined) throw new UsageError(`--${refused} is an option of the gateway server; it cannot be used with --server ${server}`);
+  // The inspector's tap is a step of the gateway server's request cycle; the others have none.
+  if (inspect !== undefined && server !== 'gateway') throw new UsageError(`--inspect taps the gateway server; it cannot be used with --server ${server}`);
+  return { mounts, options, workers, server, ...(inspect !== undefined ? { inspect } : {}) };
 }
 
 /** The app the server runs for these mounts. */
@@ -170,13 +188,32 @@ function loadServed(mounts: readonly MountArg[]): Promise<App> {
 }
 
 /** The start-up line, and under a dispatcher one line per mount with its URL. */
-export function announce(what: string, mounts: readonly MountArg[], url: string): string {
+export function announce(what: string, mounts: readonly MountArg[], url: string, server?: string): string {
   const only = mounts.length === 1 && mounts[0]!.prefix === '' ? mounts[0]! : undefined;
-  if (only !== undefined) return `gateway: ${what} ${describeSource(only.source)} on ${url}/ (Ctrl-C to stop)\n`;
+  const under = server === undefined ? '' : ` under ${server}`;
+  if (only !== undefined) return `gateway: ${what} ${describeSource(only.source)}${under} on ${url}/ (Ctrl-C to stop)\n`;
   const sorted = [...mounts].sort((a, b) => a.prefix.localeCompare(b.prefix));
   const width = Math.max(...sorted.map((m) => url.length + (m.prefix || '/').length));
   const lines = sorted.map((m) => `  ${(url + (m.prefix || '/')).padEnd(width)}  ${describeSource(m.source)}`);
-  return `gateway: ${what} ${mounts.length} mounts on ${url}/ (Ctrl-C to stop)\n${lines.join('\n')}\n`;
+  return `gateway: ${what} ${mounts.length} mounts${under} on ${url}/ (Ctrl-C to stop)\n${lines.join('\n')}\n`;
+}
+
+/** `--server node|fetch`: the same app under node:http or @hono/node-server, until a signal. */
+async function serveElsewhere(kind: Exclude<ServerKind, 'gateway'>, app: App, command: ServeCommand): Promise<number> {
+  const handle = await startServer(kind, app, command.options, adaptersNear(command.mounts));
+  process.stdout.write(announce('serving', command.mounts, handle.url, SERVER_LABELS[kind]));
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void handle.close().then(() => {
+      process.stdout.write('gateway: drained and stopped\n');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return 0;
 }
 
 /** Runs the CLI; resolves with the exit code once serving has started (or failed). */
@@ -207,6 +244,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const app = await loadServed(command.mounts);
+    if (command.server !== 'gateway') return await serveElsewhere(command.server, app, command);
     const recorder = command.inspect === undefined ? undefined : new Recorder({ apps: command.mounts.map((m) => ({ prefix: m.prefix, name: m.prefix || '/' })) });
     const options = recorder === undefined ? command.options : { ...command.options, inspect: recorder };
     // A worker does not listen: the primary passes it connections (cluster.ts).

@@ -1,19 +1,21 @@
-// One cell of the table: a scenario run against one app under its own server, then under the
-// gateway, compared. Shared by the test (which fails on any problem) and the report (which prints
+// One cell of the table: a scenario run against one app under its own server, then under each
+// server of the matrix (the gateway, node:http, the fetch server), compared. Shared by the test (which fails on any problem) and the report (which prints
 // the table), so both judge by exactly the same rules.
 import { exceptionFor } from './exceptions.ts';
 import type { Exception } from './exceptions.ts';
 import { differences } from './observation.ts';
 import type { Difference, Observation } from './observation.ts';
 import type { Scenario } from './scenarios.ts';
-import type { AppName, Endpoint, Mode, RunningApp } from './targets.ts';
+import type { AppName, Endpoint, Mode, RunningApp, ServerKind } from './targets.ts';
 
 export interface Outcome {
   app: AppName;
   mode: Mode;
+  /** The server the app ran under for this cell (the native side is its framework's own). */
+  server: ServerKind;
   scenario: string;
   native: Observation | undefined;
-  gateway: Observation | undefined;
+  served: Observation | undefined;
   /** Differences no exception covers: each one fails the suite. */
   unexplained: Difference[];
   /** Differences covered by a documented exception. */
@@ -44,46 +46,56 @@ async function observeSide(
   }
 }
 
-export async function runScenario(running: RunningApp, scenario: Scenario): Promise<Outcome> {
-  const problems: string[] = [];
-  await running.takeGatewayErrors();
-  // One side after the other, never both at once, so neither one's timing disturbs the other's.
-  const native = running.native && (await observeSide(scenario, running.native, problems));
-  const gateway = await observeSide(scenario, running.gateway, problems);
-  // The validator reports through the server's error stream (a GatewaySpecError fails the request
-  // and is written there), as does any error the app let escape: under the gateway, both are bugs.
-  for (const message of await running.takeGatewayErrors()) {
-    const violation = message.includes('GatewaySpecError');
-    if (!violation && scenario.expectedGatewayError?.test(message) === true) continue;
-    const kind = violation ? 'validator: SPEC violation' : 'error stream';
-    problems.push(`gateway: ${kind}: ${message.split('\n').slice(0, 4).join(' | ')}`);
-  }
-  const unexplained: Difference[] = [];
-  const explained: Outcome['explained'] = [];
-  if (native !== undefined && gateway !== undefined) {
-    for (const difference of differences(native, gateway)) {
-      const exception = exceptionFor(running.name, scenario.id, difference, running.mode);
-      if (exception === undefined) unexplained.push(difference);
-      else explained.push({ difference, exception });
+/**
+ * Runs `scenario` once against the native server, then against the app under each server of the
+ * matrix in turn, and compares each with the native observation: one outcome per server.
+ */
+export async function runScenario(running: RunningApp, scenario: Scenario): Promise<Outcome[]> {
+  const nativeProblems: string[] = [];
+  for (const served of running.served) await served.takeErrors();
+  // One side after the other, never two at once, so no side's timing disturbs another's.
+  const native = running.native && (await observeSide(scenario, running.native, nativeProblems));
+  const outcomes: Outcome[] = [];
+  for (const served of running.served) {
+    const problems = [...nativeProblems];
+    const under = await observeSide(scenario, served.endpoint, problems);
+    // The validator reports through the app's error stream (a GatewaySpecError fails the request
+    // and is written there), as does any error the app let escape: under any server, both are bugs.
+    for (const message of await served.takeErrors()) {
+      const violation = message.includes('GatewaySpecError');
+      if (!violation && scenario.expectedGatewayError?.test(message) === true) continue;
+      const kind = violation ? 'validator: SPEC violation' : 'error stream';
+      problems.push(`${served.server}: ${kind}: ${message.split('\n').slice(0, 4).join(' | ')}`);
     }
+    const unexplained: Difference[] = [];
+    const explained: Outcome['explained'] = [];
+    if (native !== undefined && under !== undefined) {
+      for (const difference of differences(native, under)) {
+        const exception = exceptionFor(running.name, scenario.id, difference, running.mode, served.server);
+        if (exception === undefined) unexplained.push(difference);
+        else explained.push({ difference, exception });
+      }
+    }
+    outcomes.push({
+      app: running.name,
+      mode: running.mode,
+      server: served.server,
+      scenario: scenario.id,
+      native,
+      served: under,
+      unexplained,
+      explained,
+      problems,
+    });
   }
-  return {
-    app: running.name,
-    mode: running.mode,
-    scenario: scenario.id,
-    native,
-    gateway,
-    unexplained,
-    explained,
-    problems,
-  };
+  return outcomes;
 }
 
 /** A failed outcome as text, for a test failure or the report. */
 export function describeOutcome(outcome: Outcome): string {
-  const lines = [`${outcome.app}${outcome.mode === 'mounted' ? ` mounted at /${outcome.app}` : ''} × ${outcome.scenario}:`];
+  const lines = [`${outcome.app}@${outcome.server}${outcome.mode === 'mounted' ? ` mounted at /${outcome.app}` : ''} × ${outcome.scenario}:`];
   for (const d of outcome.unexplained)
-    lines.push(`  ${d.field}\n    native:  ${d.native}\n    gateway: ${d.gateway}`);
+    lines.push(`  ${d.field}\n    native:  ${d.native}\n    ${outcome.server}: ${d.gateway}`);
   for (const problem of outcome.problems) lines.push(`  ${problem}`);
   return lines.join('\n');
 }

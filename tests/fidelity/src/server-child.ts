@@ -1,12 +1,15 @@
 // Serves one demo app, and its observer app (observers.ts), in a process of their own:
-// `node --import tsx src/server-child.ts <express|fastify|hono|bare> <native|gateway> [root|mounted]`.
+// `node --import tsx src/server-child.ts <express|fastify|hono|bare> <native|gateway|node|fetch> [root|mounted]`.
 //   mounted: the app at `/<name>`, mounted the framework's own way on the native side
 //            (`express().use`, a Fastify plugin `prefix`, Hono's `app.route`) and by the
 //            gateway's `mount()` on the other; the URLs handed back carry the prefix.
 //   native:  as the app's src/native.ts does it (expressApp.listen, fastifyApp.listen,
 //            @hono/node-server's serve);
 //   gateway: as `gateway serve` does it, `serve(app)` on node:net, with the app wrapped in the
-//            validator and the server's error stream kept for the parent to collect.
+//            validator and the server's error stream kept for the parent to collect;
+//   node, fetch: the same validated (and mounted) gateway callable under node:http through
+//            toNodeHandler, or @hono/node-server through toFetchHandler (adapters' serveWith),
+//            the other servers of the matrix; the app's error stream is kept the same way.
 //
 // Why child processes, and both sides alike:
 // - @hono/node-server's serve() replaces the global Request and Response with its own classes
@@ -25,6 +28,7 @@ import type { AddressInfo } from 'node:net';
 import { fromExpress } from '@gateway-interop/adapters/express';
 import { fromFastify } from '@gateway-interop/adapters/fastify';
 import { fromHono } from '@gateway-interop/adapters/hono';
+import { serveWith } from '@gateway-interop/adapters/servers';
 import { mount, serve as serveGateway } from '@gateway-interop/gateway';
 import type { App } from '@gateway-interop/gateway';
 import { validator } from '@gateway-interop/gateway/validate';
@@ -130,17 +134,32 @@ async function gatewayApps(app: string): Promise<[App, App]> {
   }
 }
 
-/** Under a prefix, the app is mounted by the gateway's dispatcher, validated where it is called. */
-async function gateway(app: string, prefix: string): Promise<Listening[]> {
-  const options = {
-    host: HOST,
-    port: 0,
-    errors: { write: (message: string) => void gatewayErrors.push(message) },
+const keepError = (message: string): void => void gatewayErrors.push(message);
+
+/**
+ * Under node:http and the fetch server, the app's error stream is the bridge's (stderr): point it
+ * at the same list the gateway server's goes to, so a SPEC violation fails those cells too.
+ */
+const keepingErrors =
+  (app: App): App =>
+  (environ, startResponse) => {
+    environ['gateway.errors'] = { write: keepError };
+    return app(environ, startResponse);
   };
+
+/**
+ * Under a prefix, the app is mounted by the gateway's dispatcher, validated where it is called;
+ * the one callable is then served by the server named.
+ */
+async function gateway(app: string, prefix: string, server: string): Promise<Listening[]> {
   return Promise.all(
     (await gatewayApps(app)).map(async (callable) => {
       const served = prefix === '' ? validator(callable) : mount({ [prefix]: validator(callable) });
-      const handle = await serveGateway(served, options);
+      if (server === 'node' || server === 'fetch') {
+        const handle = await serveWith(server, keepingErrors(served), { host: HOST, port: 0 });
+        return { url: handle.url, stop: () => handle.close() };
+      }
+      const handle = await serveGateway(served, { host: HOST, port: 0, errors: { write: keepError } });
       return { url: handle.url, stop: () => handle.close() };
     }),
   );
@@ -151,9 +170,13 @@ const prefix = mode === 'mounted' ? `/${app}` : '';
 if (process.send === undefined)
   throw new Error('server-child.ts is started by targets.ts, with an IPC channel');
 const servers =
-  side === 'native' ? await native(app, prefix) : side === 'gateway' ? await gateway(app, prefix) : [];
+  side === 'native'
+    ? await native(app, prefix)
+    : ['gateway', 'node', 'fetch'].includes(side)
+      ? await gateway(app, prefix, side)
+      : [];
 if (servers.length !== 2)
-  throw new Error(`expected side native or gateway, got ${JSON.stringify(side)}`);
+  throw new Error(`expected side native, gateway, node or fetch, got ${JSON.stringify(side)}`);
 
 process.on('message', (message: ChildRequest) => {
   if (message.type === 'take-errors') {

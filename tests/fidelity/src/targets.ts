@@ -1,13 +1,17 @@
 // Starting and stopping what the scenarios talk to: each demo app, with its observer app (see
-// observers.ts), under its framework's own server and under the gateway server (validated), each
-// side in a child process of its own started the same way (server-child.ts says why).
+// observers.ts), under its framework's own server and, validated, under each server of the matrix
+// (the gateway, node:http, the fetch server), each side in a child process of its own started the
+// same way (server-child.ts says why).
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildReady, ChildReply, ChildRequest } from './server-child.ts';
 
 export type AppName = 'express' | 'fastify' | 'hono' | 'bare';
-export type Side = 'native' | 'gateway';
+/** The servers a gateway callable runs under: the matrix's rows of servers (SPEC 8). */
+export type ServerKind = 'gateway' | 'node' | 'fetch';
+export const SERVERS: readonly ServerKind[] = ['gateway', 'node', 'fetch'];
+export type Side = 'native' | ServerKind;
 /** At the root of its server, or mounted under `/<app>` (the framework's way vs `mount()`). */
 export type Mode = 'root' | 'mounted';
 export const MODES: readonly Mode[] = ['root', 'mounted'];
@@ -23,13 +27,20 @@ export interface Endpoint {
   observerUrl: string;
 }
 
+/** The app under one server of the matrix. */
+export interface Served {
+  server: ServerKind;
+  endpoint: Endpoint;
+  /** What reached the app's error stream since the last call (and forgets it). */
+  takeErrors(): Promise<string[]>;
+}
+
 export interface RunningApp {
   name: AppName;
   mode: Mode;
   native: Endpoint | undefined;
-  gateway: Endpoint;
-  /** What reached the gateway's error stream since the last call (and forgets it). */
-  takeGatewayErrors(): Promise<string[]>;
+  /** One per server asked for, in the order asked. */
+  served: Served[];
   close(): Promise<void>;
 }
 
@@ -105,29 +116,41 @@ function takeErrors(child: ChildProcess): Promise<string[]> {
   });
 }
 
-/** Starts `name` under the gateway and, unless it is bare, under its own server. */
-export async function startApp(name: AppName, mode: Mode = 'root'): Promise<RunningApp> {
+/** Starts `name` under each of `servers` and, unless it is bare, under its own server. */
+export async function startApp(
+  name: AppName,
+  mode: Mode = 'root',
+  servers: readonly ServerKind[] = SERVERS,
+): Promise<RunningApp> {
   const started = await Promise.allSettled([
     name === 'bare' ? undefined : startChild(name, 'native', mode),
-    startChild(name, 'gateway', mode),
+    ...servers.map((server) => startChild(name, server, mode)),
   ]);
-  const [native, gateway] = started.map((result) =>
+  const children = started.map((result) =>
     result.status === 'fulfilled' ? result.value : undefined,
   );
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(children.map((child) => child?.stop()));
+  };
   const failed = started.find((result) => result.status === 'rejected');
-  if (failed !== undefined || gateway === undefined) {
-    // Never leave the other side running when one side did not start.
-    await Promise.all([native?.stop(), gateway?.stop()]);
-    throw failed?.reason ?? new Error(`the gateway ${name} server did not start`);
+  if (failed !== undefined) {
+    // Never leave the other sides running when one side did not start.
+    await stopAll();
+    throw failed.reason;
   }
+  const [native, ...under] = children;
   return {
     name,
     mode,
     native: native && { app: name, side: 'native', ...native.ready },
-    gateway: { app: name, side: 'gateway', ...gateway.ready },
-    takeGatewayErrors: () => takeErrors(gateway.process),
-    close: async () => {
-      await Promise.all([native?.stop(), gateway.stop()]);
-    },
+    served: servers.map((server, i) => {
+      const child = under[i]!;
+      return {
+        server,
+        endpoint: { app: name, side: server, ...child.ready },
+        takeErrors: () => takeErrors(child.process),
+      };
+    }),
+    close: stopAll,
   };
 }

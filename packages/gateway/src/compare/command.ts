@@ -9,7 +9,8 @@ import { UsageError, loadApp } from '../load-app.ts';
 import { checkMounts, describeSource, parseAppMount, parseStaticMount } from '../mount-args.ts';
 import type { MountArg } from '../mount-args.ts';
 import { defaults, serve } from '../server.ts';
-import type { ServeHandle } from '../server.ts';
+import { SERVER_KINDS, adaptersNear, parseServerKind, parseServerList, startServer } from '../servers/other-servers.ts';
+import type { ServerKind, Served } from '../servers/other-servers.ts';
 import { serveStatic } from '../static/serve-static.ts';
 import type { App } from '../types.ts';
 import { compareAll } from './compare.ts';
@@ -36,6 +37,8 @@ Options:
   -d, --data <text|@file>   request body (the method defaults to POST)
   -H, --header <name: value>  request header field (repeatable)
   --native                  also ask each framework's own server (a column each)
+  --server <gateway|node|fetch>  serve the apps with this server (columns app@server)
+  --servers <list>          several, side by side: --servers gateway,node,fetch
   --json                    print the comparison as JSON
   --raw                     print each answer's raw bytes instead of the table
   --serve                   keep the apps mounted on one port, with an index page
@@ -49,6 +52,7 @@ Examples:
   gateway compare GET /hello
   gateway compare POST /echo -d 'hi' -H 'Content-Type: text/plain'
   gateway compare /cookies --native
+  gateway compare --servers gateway,node,fetch GET /hello /express=./apps/app-express/src/app.ts
 `;
 
 const config = {
@@ -58,6 +62,8 @@ const config = {
     data: { type: 'string', short: 'd' },
     header: { type: 'string', short: 'H', multiple: true },
     native: { type: 'boolean' },
+    server: { type: 'string' },
+    servers: { type: 'string' },
     json: { type: 'boolean' },
     raw: { type: 'boolean' },
     serve: { type: 'boolean' },
@@ -74,6 +80,10 @@ export interface CompareCommand {
   /** Named mounts; empty means the apps found in apps/*. */
   mounts: MountArg[];
   native: boolean;
+  /** The servers the apps run under, one column per app and server (SPEC 8). */
+  servers: ServerKind[];
+  /** Whether a server was named (columns then read `express@node`, else just `express`). */
+  serversNamed: boolean;
   output: 'table' | 'json' | 'raw';
   serve: { host: string; port: number } | undefined;
   /** Where the inspector listens (`--serve --inspect`). */
@@ -132,7 +142,12 @@ export function parseCompare(argv: readonly string[], env: NodeJS.ProcessEnv = p
   }
   const inspect = parseInspect(values, env);
   if (inspect !== undefined && !values.serve) throw new UsageError('--inspect is for --serve; a one-off comparison has nothing to watch');
-  return { request, mounts, native: values.native ?? false, output, serve: serveAt, ...(inspect !== undefined ? { inspect } : {}) };
+  if (values.server !== undefined && values.servers !== undefined) throw new UsageError('--server and --servers cannot be used together; --servers gateway,node names several');
+  const servers = values.servers !== undefined ? parseServerList(values.servers) : [parseServerKind(values.server ?? 'gateway')];
+  if (values.serve && servers.length > 1) throw new UsageError(`--serve runs one server; use --server with one of ${SERVER_KINDS.join(', ')}`);
+  if (inspect !== undefined && servers[0] !== 'gateway') throw new UsageError(`--inspect taps the gateway server; it cannot be used with --server ${servers[0]}`);
+  const serversNamed = values.server !== undefined || values.servers !== undefined;
+  return { request, mounts, native: values.native ?? false, servers, serversNamed, output, serve: serveAt, ...(inspect !== undefined ? { inspect } : {}) };
 }
 
 function readData(data: string): Uint8Array {
@@ -164,13 +179,18 @@ export async function runCompare(command: CompareCommand, stdout: NodeJS.WriteSt
       ? command.mounts.map((m) => ({ name: m.prefix || '/', mount: m }))
       : found.map((app) => ({ name: app.name, mount: app.mount, found: app }));
   const table = await buildTable(mounted);
-  if (command.serve !== undefined) return serveForRoom(mounted, table, command.serve, stdout, command.inspect);
-  const handle = await serve(mount(table), { host: '127.0.0.1', port: 0, accessLog: false });
+  const near = adaptersNear(mounted.map((m) => m.mount));
+  if (command.serve !== undefined) return serveForRoom(mounted, table, command.serve, command.servers[0]!, near, stdout, command.inspect);
+  // One server of each kind, all serving the same mounted apps: only the server differs by column.
+  const handles: Array<{ kind: ServerKind; served: Served }> = [];
   const natives: Array<{ name: string; server: NativeServer }> = [];
   try {
+    for (const kind of command.servers) handles.push({ kind, served: await startServer(kind, mount(table), { host: '127.0.0.1', port: 0, accessLog: false }, near) });
     const columns: Column[] = [];
     for (const m of mounted) {
-      columns.push({ name: m.name, place: { host: '127.0.0.1', port: handle.port, prefix: m.mount.prefix } });
+      for (const { kind, served } of handles) {
+        columns.push({ name: command.serversNamed ? `${m.name}@${kind}` : m.name, place: { host: '127.0.0.1', port: served.port, prefix: m.mount.prefix } });
+      }
       if (command.native && m.found?.native !== undefined) {
         const server = await startNative(m.found.native, m.found.dir);
         natives.push({ name: m.name, server });
@@ -185,7 +205,7 @@ export async function runCompare(command: CompareCommand, stdout: NodeJS.WriteSt
     else stdout.write(renderComparison(comparison, { width, color }));
     return comparison.answers.every((a) => a.error !== undefined) ? 1 : 0;
   } finally {
-    await Promise.all([handle.close(), ...natives.map((n) => n.server.stop())]);
+    await Promise.all([...handles.map((h) => h.served.close()), ...natives.map((n) => n.server.stop())]);
   }
 }
 
@@ -212,6 +232,8 @@ async function serveForRoom(
   mounted: readonly Mounted[],
   table: Record<string, App>,
   at: { host: string; port: number },
+  kind: ServerKind,
+  near: string,
   stdout: NodeJS.WriteStream,
   inspectAt?: InspectAt,
 ): Promise<number> {
@@ -219,12 +241,16 @@ async function serveForRoom(
     table['/'] = indexPage(mounted.map((m) => ({ prefix: m.mount.prefix, what: describeSource(m.mount.source), routes: m.found ? DEMO_ROUTES : [] })));
   }
   const recorder = inspectAt === undefined ? undefined : new Recorder({ apps: mounted.map((m) => ({ prefix: m.mount.prefix, name: m.name })) });
-  const handle: ServeHandle = await serve(mount(table), { host: at.host, port: at.port, ...(recorder !== undefined ? { inspect: recorder } : {}) });
+  // The inspector taps the gateway server (parseCompare refuses it with another kind).
+  const handle: Served & { host?: string } =
+    kind === 'gateway'
+      ? await serve(mount(table), { host: at.host, port: at.port, ...(recorder !== undefined ? { inspect: recorder } : {}) })
+      : await startServer(kind, mount(table), { host: at.host, port: at.port }, near);
   const lines = mounted.map((m) => `  ${handle.url}${m.mount.prefix || '/'}${m.found ? '/hello' : ''}`);
   stdout.write(`gateway: ${mounted.length} apps on one port; the index is ${handle.url}/ (Ctrl-C to stop)\n${lines.join('\n')}\n`);
   let inspector: Inspector | undefined;
   if (recorder !== undefined && inspectAt !== undefined) {
-    const columns = mounted.map((m) => ({ name: m.name, place: { host: handle.host, port: handle.port, prefix: m.mount.prefix } }));
+    const columns = mounted.map((m) => ({ name: m.name, place: { host: handle.host ?? '127.0.0.1', port: handle.port, prefix: m.mount.prefix } }));
     inspector = await serveInspector(recorder, inspectAt, columns);
     stdout.write(announceInspector(inspector));
   }

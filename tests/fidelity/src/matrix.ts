@@ -1,6 +1,7 @@
 // `npx pnpm matrix`: runs the whole differential suite across the matrix (every app under every
 // server, at the root and mounted, against each framework's own server) and writes docs/matrix.md.
-// Exits 1 when a cell fails, after writing the table that says why.
+// A ✗ under node or fetch is a recorded gap of that server or reverse bridge, written with its
+// reason; the command exits 1 only when a gateway cell fails, which the suite never allows.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderMatrix, readBenchFigures } from './matrix-table.ts';
@@ -29,6 +30,9 @@ for (const mode of MODES) {
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const generated = `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${seconds} s`;
 writeFileSync(MATRIX_FILE, renderMatrix({ outcomes, generated, bench: readBenchFigures() }));
-const failed = outcomes.filter((outcome) => !passed(outcome)).length;
-process.stdout.write(`wrote docs/matrix.md: ${outcomes.length} cells, ${failed} failing, in ${seconds} s\n`);
-process.exitCode = failed > 0 ? 1 : 0;
+const failed = outcomes.filter((outcome) => !passed(outcome));
+const gatewayFailed = failed.filter((outcome) => outcome.server === 'gateway').length;
+process.stdout.write(
+  `wrote docs/matrix.md: ${outcomes.length} cells, ${failed.length} ✗ (${gatewayFailed} under the gateway), in ${seconds} s\n`,
+);
+process.exitCode = gatewayFailed > 0 ? 1 : 0;

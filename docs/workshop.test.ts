@@ -60,7 +60,9 @@ let inspectorPort = '';
 
 async function startServer(command: string): Promise<string> {
   await stopServer();
-  const child = spawn('sh', ['-c', `exec ${command}`], { cwd: root, env });
+  // Its own process group: npx runs the server as a child of its own and does not pass SIGTERM
+  // on, so stopping means signalling the whole group (else every server outlives the test).
+  const child = spawn('sh', ['-c', `exec ${command}`], { cwd: root, env, detached: true });
   server = child;
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
@@ -109,8 +111,19 @@ function run(command: string): Promise<string> {
 async function stopServer(): Promise<void> {
   if (server === null || server.exitCode !== null || server.signalCode !== null) return;
   const exited = once(server, 'exit');
-  server.kill('SIGTERM');
+  process.kill(-server.pid!, 'SIGTERM');
   await exited;
+  // npx may exit before the server it started has drained: wait until the group is empty.
+  for (let i = 0; i < 100 && groupAlive(server.pid!); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 afterAll(stopServer);

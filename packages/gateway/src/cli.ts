@@ -1,8 +1,8 @@
 // `gateway serve <module>:<export>`: the command-line face of the server, in the spirit of
 // `python webserver2.py flaskapp:app`. Thin on purpose: parse arguments, load the app, serve it,
 // drain on SIGINT/SIGTERM. A mistake the user can fix gets one line and exit code 2.
-import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { parseCliArgs } from './cli-args.ts';
 import { COMPARE_HELP, parseCompare, runCompare } from './compare/command.ts';
 import { isPrimary, reportStartupFailure, runPrimary, serveFromPrimary, workerCount } from './cluster.ts';
 import { UsageError } from './load-app.ts';
@@ -116,16 +116,7 @@ function wholeNumber(name: string, value: string, max = Number.MAX_SAFE_INTEGER)
 
 /** Turns argv (after the program name) into what to serve, or throws UsageError. */
 export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeCommand | 'help' {
-  // `pnpm start -- --port 9000` may pass the `--` through; it means nothing here.
-  const args = argv.filter((arg, i) => !(arg === '--' && i === argv.indexOf('--')));
-  let parsed;
-  try {
-    parsed = parseArgs({ ...config, args });
-  } catch (error) {
-    // parseArgs explains at length; the first sentence names the problem.
-    const first = error instanceof Error ? error.message.split(/\.\s/)[0]! : String(error);
-    throw new UsageError(`${first.replace(/\.$/, '')} (see gateway --help)`);
-  }
+  const parsed = parseCliArgs(config, argv, 'gateway --help');
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return 'help';
   if (positionals.length === 0) throw new UsageError('missing command; try "gateway serve ./app.ts:app" or "gateway --help"');

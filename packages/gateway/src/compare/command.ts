@@ -2,8 +2,8 @@
 // an ephemeral port, sends each the same request, and prints the answers side by side. `--serve`
 // keeps them mounted on one port for a workshop room instead, with an index page at `/`.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { parseCliArgs } from '../cli-args.ts';
 import { mount } from '../compose/mount.ts';
 import { UsageError, loadApp } from '../load-app.ts';
 import { checkMounts, describeSource, parseAppMount, parseStaticMount } from '../mount-args.ts';
@@ -101,14 +101,7 @@ function header(text: string): [string, string] {
 
 /** Turns compare's argv into a command, or throws UsageError. */
 export function parseCompare(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CompareCommand | 'help' {
-  const args = argv.filter((arg, i) => !(arg === '--' && i === argv.indexOf('--')));
-  let parsed;
-  try {
-    parsed = parseArgs({ ...config, args });
-  } catch (error) {
-    const first = error instanceof Error ? error.message.split(/\.\s/)[0]! : String(error);
-    throw new UsageError(`${first.replace(/\.$/, '')} (see gateway compare --help)`);
-  }
+  const parsed = parseCliArgs(config, argv, 'gateway compare --help');
   const { values } = parsed;
   if (values.help) return 'help';
   const positionals = [...parsed.positionals];

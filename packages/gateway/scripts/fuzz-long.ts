@@ -4,7 +4,7 @@
 // first unexplained disagreement. FUZZ_SERVER=<path to a server.ts> fuzzes another build of the
 // gateway (an older commit checked out elsewhere, say) against the same node:http.
 import fc from 'fast-check';
-import { serve } from '../src/server.ts';
+import { serve } from '../src/server/server.ts';
 import { startTargets } from '../test/fuzz/_differential.ts';
 import { group } from '../test/fuzz/_requests.ts';
 import { checkGroup, formatStats, newStats } from '../test/fuzz/_run.ts';

@@ -6,7 +6,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { serve } from '../src/server.ts';
+import { serve } from '../src/server/server.ts';
 import type { App } from '../src/types.ts';
 
 if (process.argv[2] === 'client') {

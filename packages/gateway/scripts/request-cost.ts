@@ -4,8 +4,8 @@
 // socket and the kernel, which cost several times more, are measured by `npx pnpm bench`.
 //
 //   npx pnpm --filter @gateway-interop/gateway request-cost [requests per run, default 300000]
-import { Connection } from '../src/connection.ts';
-import type { ConnectionSettings } from '../src/connection.ts';
+import { Connection } from '../src/cycle/connection.ts';
+import type { ConnectionSettings } from '../src/cycle/connection.ts';
 import type { App } from '../src/types.ts';
 
 const perRun = Number(process.argv.filter((a) => a !== '--')[2] ?? 300_000);

@@ -1,9 +1,9 @@
 // The package's public surface: the interface types, the server, and the pieces that compose
 // apps (mount points, static files). Nothing private.
 export type * from './types.ts';
-export { createServer, serve, defaults, GatewayServer } from './server.ts';
-export type { ServerOptions, ServeHandle } from './server.ts';
-export { AppError } from './response-head.ts';
+export { createServer, serve, defaults, GatewayServer } from './server/server.ts';
+export type { ServerOptions, ServeHandle } from './server/server.ts';
+export { AppError } from './cycle/response-head.ts';
 export { mount } from './compose/mount.ts';
 export type { MountTable, MountOptions } from './compose/mount.ts';
 export { serveStatic } from './static/serve-static.ts';

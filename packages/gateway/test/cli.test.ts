@@ -5,8 +5,8 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../src/cli.ts';
-import { UsageError, parseAppSpec } from '../src/load-app.ts';
+import { parseCommand } from '../src/cli/cli.ts';
+import { UsageError, parseAppSpec } from '../src/cli/load-app.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', 'bin', 'gateway.mjs');

@@ -2,10 +2,10 @@
 // validator, so every server test also checks the interface), send raw bytes, and read back
 // responses framed the way HTTP/1.1 frames them.
 import net from 'node:net';
-import { serve } from '../src/server.ts';
-import type { ServeHandle, ServerOptions } from '../src/server.ts';
+import { serve } from '../src/server/server.ts';
+import type { ServeHandle, ServerOptions } from '../src/server/server.ts';
 import type { App } from '../src/types.ts';
-import { validator } from '../src/validate.ts';
+import { validator } from '../src/validate/validate.ts';
 
 const open: ServeHandle[] = [];
 

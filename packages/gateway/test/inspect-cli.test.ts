@@ -5,9 +5,9 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../src/cli.ts';
+import { parseCommand } from '../src/cli/cli.ts';
 import { parseCompare } from '../src/compare/command.ts';
-import { UsageError } from '../src/load-app.ts';
+import { UsageError } from '../src/cli/load-app.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', 'bin', 'gateway.mjs');

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { restartDelayMs } from '../src/cluster.ts';
-import { startupErrorLine } from '../src/startup-errors.ts';
+import { restartDelayMs } from '../src/cli/cluster.ts';
+import { startupErrorLine } from '../src/cli/startup-errors.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', 'bin', 'gateway.mjs');

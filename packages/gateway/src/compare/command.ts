@@ -3,12 +3,12 @@
 // keeps them mounted on one port for a workshop room instead, with an index page at `/`.
 import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
-import { parseCliArgs } from '../cli-args.ts';
+import { parseCliArgs } from '../cli/args.ts';
 import { mount } from '../compose/mount.ts';
-import { UsageError, loadApp } from '../load-app.ts';
-import { checkMounts, describeSource, parseAppMount, parseStaticMount } from '../mount-args.ts';
-import type { MountArg } from '../mount-args.ts';
-import { defaults, serve } from '../server.ts';
+import { UsageError, loadApp } from '../cli/load-app.ts';
+import { checkMounts, describeSource, parseAppMount, parseStaticMount } from '../cli/mount-args.ts';
+import type { MountArg } from '../cli/mount-args.ts';
+import { defaults, serve } from '../server/server.ts';
 import { SERVER_KINDS, adaptersNear, parseServerKind, parseServerList, startServer } from '../servers/other-servers.ts';
 import type { ServerKind, Served } from '../servers/other-servers.ts';
 import { serveStatic } from '../static/serve-static.ts';

@@ -4,8 +4,8 @@
 // a checkout.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../load-app.ts';
-import type { MountArg } from '../mount-args.ts';
+import { UsageError } from '../cli/load-app.ts';
+import type { MountArg } from '../cli/mount-args.ts';
 
 export interface FoundApp {
   name: string;

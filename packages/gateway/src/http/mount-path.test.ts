@@ -1,6 +1,6 @@
 // SPEC 7.2, the path below a mount point: one definition, read back against REQUEST_URI.
 import { describe, expect, it } from 'vitest';
-import { makeEnviron } from '../testing.ts';
+import { makeEnviron } from '../testing/testing.ts';
 import { decodePath, encodePath, pathBelowMount, rawPathBelowMount, rawPathOf, stripSegments, targetBelowMount } from './mount-path.ts';
 
 describe('encodePath and decodePath', () => {

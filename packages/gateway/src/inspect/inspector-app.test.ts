@@ -4,8 +4,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve } from '../server.ts';
-import type { ServeHandle } from '../server.ts';
+import { serve } from '../server/server.ts';
+import type { ServeHandle } from '../server/server.ts';
 import type { App } from '../types.ts';
 import { CSP, inspectorApp } from './inspector-app.ts';
 import { Recorder } from './recorder.ts';

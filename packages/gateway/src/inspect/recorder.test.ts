@@ -3,8 +3,8 @@
 // that an abandoned body is still closed through it (rule 4.5).
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve } from '../server.ts';
-import type { ServeHandle } from '../server.ts';
+import { serve } from '../server/server.ts';
+import type { ServeHandle } from '../server/server.ts';
 import type { App, Environ, StartResponse } from '../types.ts';
 import { Recorder } from './recorder.ts';
 

@@ -3,7 +3,7 @@
 // every startResponse call and body chunk, the response head as written with each field's origin,
 // and the time each layer took. Bounded so that `--inspect` can stay on under load: 200 exchanges,
 // 64 KiB of each body, the true totals kept beside what was cut.
-import type { RequestHead } from '../http-parser.ts';
+import type { RequestHead } from '../http/parser.ts';
 import type { HeaderList } from '../types.ts';
 import { keep } from './exchange.ts';
 import type { Exchange, Kept } from './exchange.ts';

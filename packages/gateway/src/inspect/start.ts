@@ -2,9 +2,9 @@
 // tap the served server with, and the inspector page on a port of its own — loopback unless
 // `--inspect-host` says otherwise, since the page shows every request's headers and body.
 import type { Column } from '../compare/compare.ts';
-import { UsageError } from '../load-app.ts';
-import { serve } from '../server.ts';
-import type { ServeHandle } from '../server.ts';
+import { UsageError } from '../cli/load-app.ts';
+import { serve } from '../server/server.ts';
+import type { ServeHandle } from '../server/server.ts';
 import { inspectorApp } from './inspector-app.ts';
 import { Recorder } from './recorder.ts';
 

@@ -1,7 +1,7 @@
 // The inspector's tap: the hooks the request cycle calls at its named steps when `inspect` is
 // given to the server (ServerOptions.inspect). The connection holds no inspector code of its own,
 // only these calls behind one null check, so with the option off the server does what it did.
-import type { RequestHead } from '../http-parser.ts';
+import type { RequestHead } from '../http/parser.ts';
 import type { Environ, StartResponse } from '../types.ts';
 
 /** One exchange as the connection reports it, step by step. */

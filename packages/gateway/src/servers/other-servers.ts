@@ -5,10 +5,10 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError, parseAppSpec } from '../load-app.ts';
-import type { MountArg } from '../mount-args.ts';
-import { serve } from '../server.ts';
-import type { ServerOptions } from '../server.ts';
+import { UsageError, parseAppSpec } from '../cli/load-app.ts';
+import type { MountArg } from '../cli/mount-args.ts';
+import { serve } from '../server/server.ts';
+import type { ServerOptions } from '../server/server.ts';
 import type { App } from '../types.ts';
 
 export type ServerKind = 'gateway' | 'node' | 'fetch';

@@ -1,7 +1,7 @@
 // Unit tests for the two steps that turn a request into names under the root: which raw path is
 // used (REQUEST_URI at the root, PATH_INFO re-encoded otherwise) and how its segments are checked.
 import { describe, expect, it } from 'vitest';
-import { makeEnviron } from '../testing.ts';
+import { makeEnviron } from '../testing/testing.ts';
 import { pathBelowMount as rawPathBelowMount } from '../http/mount-path.ts';
 import { parseRequestPath } from './_request-path.ts';
 

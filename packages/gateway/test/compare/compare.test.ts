@@ -9,7 +9,7 @@ import { parseCompare } from '../../src/compare/command.ts';
 import { rowsOf } from '../../src/compare/compare.ts';
 import type { Answer } from '../../src/compare/exchange.ts';
 import { renderComparison } from '../../src/compare/render.ts';
-import { UsageError } from '../../src/load-app.ts';
+import { UsageError } from '../../src/cli/load-app.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', '..', 'bin', 'gateway.mjs');

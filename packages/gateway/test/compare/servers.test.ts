@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCompare } from '../../src/compare/command.ts';
-import { UsageError } from '../../src/load-app.ts';
+import { UsageError } from '../../src/cli/load-app.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', '..', 'bin', 'gateway.mjs');

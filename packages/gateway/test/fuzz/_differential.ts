@@ -7,8 +7,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { serve } from '../../src/server.ts';
-import type { ServeHandle } from '../../src/server.ts';
+import { serve } from '../../src/server/server.ts';
+import type { ServeHandle } from '../../src/server/server.ts';
 import type { App } from '../../src/types.ts';
 
 /** What a handler saw of one complete request. */

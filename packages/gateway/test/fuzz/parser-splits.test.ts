@@ -5,9 +5,9 @@
 // look at unfinished lines) are cut too.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/errors.ts';
-import { RequestParser } from '../../src/http-parser.ts';
-import type { ParserLimits } from '../../src/http-parser.ts';
+import { HttpError } from '../../src/http/errors.ts';
+import { RequestParser } from '../../src/http/parser.ts';
+import type { ParserLimits } from '../../src/http/parser.ts';
 import { group, groupBytes, mutation, packets, serialize, validMessage, wireBytes } from './_requests.ts';
 
 const DEFAULT_LIMITS: ParserLimits = { maxRequestLineBytes: 8192, maxHeaderBytes: 16384, maxHeaders: 100, maxBodyBytes: 1 << 30 };

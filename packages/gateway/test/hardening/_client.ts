@@ -2,8 +2,8 @@
 // up), collects every byte the server answers, and can wait for a pattern or for the server to
 // close. `withServer` serves an app on 127.0.0.1:0 and makes sure every test leaves no socket open.
 import net from 'node:net';
-import { serve } from '../../src/server.ts';
-import type { ServeHandle, ServerOptions } from '../../src/server.ts';
+import { serve } from '../../src/server/server.ts';
+import type { ServeHandle, ServerOptions } from '../../src/server/server.ts';
 import type { App, ErrorStream } from '../../src/types.ts';
 
 export class RawClient {

@@ -2,8 +2,8 @@
 // header count and header bytes (431), body bytes (413, connection closed after), requests per
 // connection. Each refusal is the server's own answer, and the connection is closed after it.
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/cli.ts';
-import { defaults } from '../../src/server.ts';
+import { parseCommand } from '../../src/cli/cli.ts';
+import { defaults } from '../../src/server/server.ts';
 import { okApp, statuses, withServer } from './_client.ts';
 
 const H = 'Host: a\r\n';

@@ -2,9 +2,9 @@
 // client cannot pick its own REMOTE_ADDR or gateway.url_scheme; believed from the proxies named
 // by `trustProxy` (CLI `--trust-proxy`), resolved by src/proxy-trust.ts.
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/cli.ts';
-import { UsageError } from '../../src/load-app.ts';
-import type { ServerOptions } from '../../src/server.ts';
+import { parseCommand } from '../../src/cli/cli.ts';
+import { UsageError } from '../../src/cli/load-app.ts';
+import type { ServerOptions } from '../../src/server/server.ts';
 import type { App, Environ } from '../../src/types.ts';
 import { withServer } from './_client.ts';
 

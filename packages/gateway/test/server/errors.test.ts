@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/types.ts';
 import { RawClient, closeAll, parseResponses, request, sleep, start } from '../helpers.ts';
-import { serve } from '../../src/server.ts';
+import { serve } from '../../src/server/server.ts';
 
 afterEach(closeAll);
 

@@ -1,6 +1,6 @@
 // Timeouts, graceful shutdown, the access log and the teaching trace.
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve } from '../../src/server.ts';
+import { serve } from '../../src/server/server.ts';
 import type { App } from '../../src/types.ts';
 import { RawClient, closeAll, parseResponses, request, sleep, start } from '../helpers.ts';
 

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve } from '../../src/server.ts';
+import { serve } from '../../src/server/server.ts';
 import type { App } from '../../src/types.ts';
 import { RawClient, closeAll, parseResponses, request, sleep, start } from '../helpers.ts';
 

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/cli.ts';
-import { UsageError } from '../../src/load-app.ts';
+import { parseCommand } from '../../src/cli/cli.ts';
+import { UsageError } from '../../src/cli/load-app.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', '..', 'bin', 'gateway.mjs');

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mount } from '../../src/compose/mount.ts';
 import { serveStatic } from '../../src/static/serve-static.ts';
 import type { StaticOptions } from '../../src/static/serve-static.ts';
-import { callApp, makeEnviron } from '../../src/testing.ts';
+import { callApp, makeEnviron } from '../../src/testing/testing.ts';
 import type { Body, HeaderList } from '../../src/types.ts';
 import { closeAll, sleep, start } from '../helpers.ts';
 import { exchange, makeTree } from './_fixture.ts';

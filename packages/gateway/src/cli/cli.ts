@@ -2,23 +2,23 @@
 // `python webserver2.py flaskapp:app`. Thin on purpose: parse arguments, load the app, serve it,
 // drain on SIGINT/SIGTERM. A mistake the user can fix gets one line and exit code 2.
 import type { ParseArgsConfig } from 'node:util';
-import { parseCliArgs } from './cli-args.ts';
-import { COMPARE_HELP, parseCompare, runCompare } from './compare/command.ts';
+import { parseCliArgs } from './args.ts';
+import { COMPARE_HELP, parseCompare, runCompare } from '../compare/command.ts';
 import { isPrimary, reportStartupFailure, runPrimary, serveFromPrimary, workerCount } from './cluster.ts';
 import { UsageError } from './load-app.ts';
 import { checkMounts, describeSource, loadMounts, parseAppMount, parseStaticMount } from './mount-args.ts';
 import type { MountArg } from './mount-args.ts';
-import { announceInspector, INSPECT_FLAGS, INSPECT_HELP, parseInspect, serveInspector } from './inspect/start.ts';
-import type { InspectAt } from './inspect/start.ts';
-import { Recorder } from './inspect/recorder.ts';
-import { compileTrust } from './proxy-trust.ts';
-import { createServer, defaults, serve } from './server.ts';
-import type { ServerOptions } from './server.ts';
-import { SERVER_LABELS, adaptersNear, parseServerKind, startServer } from './servers/other-servers.ts';
-import type { ServerKind } from './servers/other-servers.ts';
+import { announceInspector, INSPECT_FLAGS, INSPECT_HELP, parseInspect, serveInspector } from '../inspect/start.ts';
+import type { InspectAt } from '../inspect/start.ts';
+import { Recorder } from '../inspect/recorder.ts';
+import { compileTrust } from '../environ/proxy-trust.ts';
+import { createServer, defaults, serve } from '../server/server.ts';
+import type { ServerOptions } from '../server/server.ts';
+import { SERVER_LABELS, adaptersNear, parseServerKind, startServer } from '../servers/other-servers.ts';
+import type { ServerKind } from '../servers/other-servers.ts';
 import { USAGE_EXIT_CODE, startupErrorLine } from './startup-errors.ts';
-import { serveStatic } from './static/serve-static.ts';
-import type { App } from './types.ts';
+import { serveStatic } from '../static/serve-static.ts';
+import type { App } from '../types.ts';
 
 export const HELP = `Usage: gateway serve <module>[:<export>] [options]
        gateway serve <prefix>=<module>[:<export>]... [--static <prefix>=<folder>]... [options]

@@ -14,7 +14,7 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import net from 'node:net';
 import { availableParallelism } from 'node:os';
-import type { GatewayServer } from './server.ts';
+import type { GatewayServer } from '../server/server.ts';
 
 /** Parses `--workers`: a whole number from 1 up, or `auto` for one per core. */
 export function workerCount(value: string): number | undefined {

@@ -2,8 +2,8 @@
 // way of breaking a SPEC.md rule, by the app or by the server, throws a GatewaySpecError naming
 // that rule. In-process through callApp; a stub server where the server's side is on trial.
 import { describe, expect, it } from 'vitest';
-import { callApp, makeEnviron } from './testing.ts';
-import type { App, Body, Chunk, Environ, HeaderList, StartResponse, Write } from './types.ts';
+import { callApp, makeEnviron } from '../testing/testing.ts';
+import type { App, Body, Chunk, Environ, HeaderList, StartResponse, Write } from '../types.ts';
 import { GatewaySpecError, validator } from './validate.ts';
 
 /** The rule a run breaks, or 'none'; also checks the message names it the agreed way. */

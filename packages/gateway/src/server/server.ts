@@ -5,13 +5,13 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { accessLogger, tracer } from './access-log.ts';
 import type { LineSink } from './access-log.ts';
-import { Connection } from './connection.ts';
-import type { ConnectionHost, ConnectionSettings } from './connection.ts';
-import type { ServerInfo } from './environ.ts';
-import { compileTrust } from './proxy-trust.ts';
-import type { ForwardedHeader } from './proxy-trust.ts';
-import type { App, ErrorStream } from './types.ts';
-import type { Tap } from './inspect/tap.ts';
+import { Connection } from '../cycle/connection.ts';
+import type { ConnectionHost, ConnectionSettings } from '../cycle/connection.ts';
+import type { ServerInfo } from '../environ/environ.ts';
+import { compileTrust } from '../environ/proxy-trust.ts';
+import type { ForwardedHeader } from '../environ/proxy-trust.ts';
+import type { App, ErrorStream } from '../types.ts';
+import type { Tap } from '../inspect/tap.ts';
 
 export interface ServerOptions {
   /** Address to listen on (serve only). Default `127.0.0.1`. */

@@ -2,8 +2,8 @@
 // and the wrappers that watch the app's body chunk by chunk on its way to the server. The wrappers
 // keep the body's shape (array, sync iterable, async iterable) because the server frames each
 // shape differently (rule 6.1), and the validator must not change the bytes on the wire.
-import { fail, show } from './_validate-error.ts';
-import type { Body, Chunk } from './types.ts';
+import { fail, show } from './_error.ts';
+import type { Body, Chunk } from '../types.ts';
 
 type Step = IteratorResult<Chunk, unknown>;
 

@@ -38,12 +38,12 @@
 //        101 and valid headers, before the headers are sent; it returns a Promise
 // Not seen from between the two sides, so left to the server's tests: 2.8, 3.3, 3.7's wire
 // timing, 4.6, 5.x, 6.x. App errors (1.3, 5.1) pass through untouched.
-import { ResponseCheck, wrapBody } from './_validate-body.ts';
-import { checkEnviron } from './_validate-environ.ts';
-import { fail, isPromiseLike, show } from './_validate-error.ts';
-import type { App, Body, Chunk, Environ, HeaderList, StartResponse, Write } from './types.ts';
+import { ResponseCheck, wrapBody } from './_body.ts';
+import { checkEnviron } from './_environ.ts';
+import { fail, isPromiseLike, show } from './_error.ts';
+import type { App, Body, Chunk, Environ, HeaderList, StartResponse, Write } from '../types.ts';
 
-export { GatewaySpecError } from './_validate-error.ts';
+export { GatewaySpecError } from './_error.ts';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);

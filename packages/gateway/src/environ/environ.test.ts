@@ -5,10 +5,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildEnviron } from './environ.ts';
 import type { ServerInfo } from './environ.ts';
-import { headerName } from './header-names.ts';
-import type { RequestHead } from './http-parser.ts';
-import type { ResponseWriter } from './response-writer.ts';
-import type { Input } from './types.ts';
+import { headerName } from '../http/_header-names.ts';
+import type { RequestHead } from '../http/parser.ts';
+import type { ResponseWriter } from '../cycle/response-writer.ts';
+import type { Input } from '../types.ts';
 
 const info: ServerInfo = { serverName: '127.0.0.1', serverPort: '8080', urlScheme: 'http', multiprocess: false, errors: { write() {} }, trust: null };
 const input: Input = { async *[Symbol.asyncIterator]() {} };

@@ -2,7 +2,7 @@
 // the parser and read by the app. Backpressure: when the app falls behind by more than a high
 // water mark, the connection stops reading the socket until the app catches up, so a large upload
 // is never held whole in memory. The first read is what sends `100 Continue` (rule 6.3).
-import type { Input } from './types.ts';
+import type { Input } from '../types.ts';
 
 /** What the body tells its connection. */
 export interface BodyOwner {

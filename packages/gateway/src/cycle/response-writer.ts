@@ -3,10 +3,10 @@
 // 3.7), chooses the framing (rule 6.1), writes each chunk before asking for the next and waits for
 // the socket to drain (rule 4.3), sends the interim responses an app asks for (rule 6.6), and
 // turns app errors into a 500 or, once bytes are out, into a closed connection (rule 5.1).
-import { bytesToLatin1, writeLatin1 } from './_chars.ts';
+import { bytesToLatin1, writeLatin1 } from '../http/_chars.ts';
 import { AppError, serializeFields, serverFields, statusCode } from './response-head.ts';
 import type { HeadFacts } from './response-head.ts';
-import type { HeaderList, StartResponse, Write } from './types.ts';
+import type { HeaderList, StartResponse, Write } from '../types.ts';
 
 /** What a response needs from its connection. */
 export interface ResponseSink {

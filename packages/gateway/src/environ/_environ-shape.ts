@@ -5,10 +5,10 @@
 // same order from one request to the next, so a small function that writes that literal is made
 // the first time a sequence is seen (`new Function`, from key names that are HTTP tokens, quoted
 // with JSON.stringify), kept, and used for every later request with the same sequence.
-import type { HeaderName } from './header-names.ts';
+import type { HeaderName } from '../http/_header-names.ts';
 import type { ServerInfo } from './environ.ts';
-import type { RequestHead } from './http-parser.ts';
-import type { Input } from './types.ts';
+import type { RequestHead } from '../http/parser.ts';
+import type { Input } from '../types.ts';
 
 /**
  * Writes one environ for a sequence of header names. The arguments are the parts that vary from

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { App } from './types.ts';
+import type { App } from '../types.ts';
 import { whyNotLoaded } from './syntax-check.ts';
 
 /** A problem the user can fix; the CLI prints its message on one line and exits with code 2. */

@@ -4,18 +4,18 @@
 // request bodies streamed with backpressure, and the limits that keep a bad client from holding
 // the server (SPEC rules 6.3–6.5).
 import type { Socket } from 'node:net';
-import { HttpError } from './errors.ts';
-import { buildEnviron } from './environ.ts';
-import type { ServerInfo } from './environ.ts';
-import { RequestParser } from './http-parser.ts';
-import type { ParserEvents, ParserLimits, RequestHead } from './http-parser.ts';
+import { HttpError } from '../http/errors.ts';
+import { buildEnviron } from '../environ/environ.ts';
+import type { ServerInfo } from '../environ/environ.ts';
+import { RequestParser } from '../http/parser.ts';
+import type { ParserEvents, ParserLimits, RequestHead } from '../http/parser.ts';
 import { EMPTY_INPUT, RequestBody } from './request-body.ts';
 import type { BodyOwner } from './request-body.ts';
 import { ResponseWriter } from './response-writer.ts';
 import type { ResponseSink } from './response-writer.ts';
-import { httpDate } from './http-date.ts';
-import type { App } from './types.ts';
-import type { ExchangeTap, Tap } from './inspect/tap.ts';
+import { httpDate } from '../http/date.ts';
+import type { App } from '../types.ts';
+import type { ExchangeTap, Tap } from '../inspect/tap.ts';
 
 /** Everything a connection needs from its server, fixed when the server is made. */
 export interface ConnectionSettings {

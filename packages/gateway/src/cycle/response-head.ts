@@ -2,9 +2,9 @@
 // (SPEC rules 3.1–3.4) and writes it out with the fields that are the server's to add (rule 6.2).
 // A bad name or value never reaches the wire: it becomes an app error, answered with a 500, so an
 // app cannot split a response by putting CR LF in a header (RFC 9112 §11.1).
-import { isToken } from './_chars.ts';
-import { httpDate } from './http-date.ts';
-import type { HeaderList } from './types.ts';
+import { isToken } from '../http/_chars.ts';
+import { httpDate } from '../http/date.ts';
+import type { HeaderList } from '../types.ts';
 
 /** The app broke a rule of the interface; `rule` is the SPEC.md rule number. */
 export class AppError extends Error {

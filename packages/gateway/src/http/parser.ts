@@ -6,8 +6,8 @@
 import { ALPHA, AUTHORITY, COLON, CR, FIELD_VALUE, HTAB, LF, SP, TARGET, TOKEN, isHostValue, latin1 } from './_chars.ts';
 import { ChunkedDecoder } from './chunked-decoder.ts';
 import { HttpError, badRequest } from './errors.ts';
-import * as H from './header-names.ts';
-import type { HeaderName } from './header-names.ts';
+import * as H from './_header-names.ts';
+import type { HeaderName } from './_header-names.ts';
 
 export interface ParserLimits {
   /** Longest request line, in bytes (414 past it). */

@@ -4,9 +4,9 @@
 // found before anything loads or listens.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { mount, normalizePrefix } from './compose/mount.ts';
+import { mount, normalizePrefix } from '../compose/mount.ts';
 import { UsageError, loadApp } from './load-app.ts';
-import type { App } from './types.ts';
+import type { App } from '../types.ts';
 
 export type MountSource =
   | { kind: 'app'; spec: string }

@@ -2,13 +2,13 @@
 // connection, one HTTP_* key per header field, and the gateway.* keys. The object is made in one
 // literal (environ-shape.ts), so environs of requests with the same header names share one hidden
 // class, which keeps reads fast in apps and middleware.
-import { badRequest } from './errors.ts';
-import { WRITER, bareMaker, makerFor } from './environ-shape.ts';
-import type { RequestHead } from './http-parser.ts';
+import { badRequest } from '../http/errors.ts';
+import { WRITER, bareMaker, makerFor } from './_environ-shape.ts';
+import type { RequestHead } from '../http/parser.ts';
 import { resolveClient } from './proxy-trust.ts';
 import type { ProxyTrust } from './proxy-trust.ts';
-import type { ResponseWriter } from './response-writer.ts';
-import type { Environ, ErrorStream, Input } from './types.ts';
+import type { ResponseWriter } from '../cycle/response-writer.ts';
+import type { Environ, ErrorStream, Input } from '../types.ts';
 
 /** What every request on a server shares. */
 export interface ServerInfo {

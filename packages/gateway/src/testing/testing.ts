@@ -1,7 +1,7 @@
 // In-process test helper: calls a gateway app with a made-up request and collects what it answers,
 // so interface tests read like `await callApp(app, { PATH_INFO: '/hello' })`. No socket involved;
 // for behaviour on the wire use the server itself.
-import type { App, Chunk, Environ, HeaderList, Input } from './types.ts';
+import type { App, Chunk, Environ, HeaderList, Input } from '../types.ts';
 
 export interface CallResult {
   status: string;

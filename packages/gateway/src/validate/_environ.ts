@@ -1,8 +1,8 @@
 // Section 2 of SPEC.md as checks on what the server hands the app, private to validate.ts. Each
 // check quotes its rule. `gateway.input` and `gateway.errors` are wrapped, not only inspected,
 // because their rules are about how they are used (read once, text only).
-import { fail, show } from './_validate-error.ts';
-import type { Environ, ErrorStream, Input } from './types.ts';
+import { fail, show } from './_error.ts';
+import type { Environ, ErrorStream, Input } from '../types.ts';
 
 type Env = Record<string, unknown>;
 

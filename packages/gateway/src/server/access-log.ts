@@ -3,7 +3,7 @@
 // response head with `< ` and `> ` before each line, as the original webserver2.py prints them.
 // Lines are gathered and written once per event-loop turn: a write per request would cost more
 // than serving the request.
-import type { RequestHead } from './http-parser.ts';
+import type { RequestHead } from '../http/parser.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 let clfSecond = -1;

@@ -1,0 +1,2 @@
+// `@gateway-interop/gateway/testing`: helpers for testing apps and servers (testing.ts).
+export * from './testing.ts';

@@ -8,3 +8,5 @@ export { mount } from './compose/mount.ts';
 export type { MountTable, MountOptions } from './compose/mount.ts';
 export { serveStatic } from './static/serve-static.ts';
 export type { StaticOptions } from './static/serve-static.ts';
+export { ENGINE_VARIABLE, EngineChoiceError, TRICKS, engineName, resolveEngine } from './server/engine.ts';
+export type { Engine, EngineChoice, Trick, Tricks } from './server/engine.ts';

@@ -24,6 +24,7 @@ import { renderComparison, renderRaw } from './render.ts';
 import { Recorder } from '../inspect/recorder.ts';
 import { announceInspector, INSPECT_FLAGS, parseInspect, serveInspector } from '../inspect/start.ts';
 import type { InspectAt, Inspector } from '../inspect/start.ts';
+import { isToken } from '../http/vocabulary.ts';
 
 export const COMPARE_HELP = `Usage: gateway compare [<METHOD>] <path> [options] [<prefix>=<module>[:<export>]...]
        gateway compare --serve [--port <n>] [--inspect] [<prefix>=<module>[:<export>]...]
@@ -95,7 +96,7 @@ const METHOD = /^[A-Z][A-Z-]*$/;
 function header(text: string): [string, string] {
   const colon = text.indexOf(':');
   const name = colon === -1 ? '' : text.slice(0, colon).trim();
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`-H "${text}" is not a header field; write -H 'Name: value'`);
+  if (!isToken(name)) throw new UsageError(`-H "${text}" is not a header field; write -H 'Name: value'`);
   return [name, text.slice(colon + 1).trim()];
 }
 

@@ -2,7 +2,7 @@
 // (SPEC rules 3.1–3.4) and writes it out with the fields that are the server's to add (rule 6.2).
 // A bad name or value never reaches the wire: it becomes an app error, answered with a 500, so an
 // app cannot split a response by putting CR LF in a header (RFC 9112 §11.1).
-import { isToken } from '../http/_chars.ts';
+import { isFieldValue, isHopByHop, isToken } from '../http/vocabulary.ts';
 import { httpDate } from '../http/date.ts';
 import type { HeaderList } from '../types.ts';
 
@@ -16,9 +16,6 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
-
-// RFC 9110 §7.6.1 connection options and RFC 9112 framing: the server's alone (rule 3.4).
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
 const NORMAL = 0;
 const CONTENT_LENGTH = 1;
@@ -49,7 +46,7 @@ function nameInfo(name: string): NameInfo {
     }
     const lower = name.toLowerCase();
     let kind = NORMAL;
-    if (HOP_BY_HOP.has(lower)) kind = FORBIDDEN;
+    if (isHopByHop(lower)) kind = FORBIDDEN; // the server's alone (rule 3.4)
     else if (lower === 'content-length') kind = CONTENT_LENGTH;
     else if (lower === 'date') kind = DATE;
     else if (lower === 'server') kind = SERVER;
@@ -58,10 +55,6 @@ function nameInfo(name: string): NameInfo {
   }
   return info;
 }
-
-// field-value: HTAB, SP, VCHAR, obs-text; anything else (CR, LF, NUL, other CTLs, chars above
-// U+00FF that latin-1 cannot carry) is refused.
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** What the server needs to know about the app's fields to frame the response. */
 export interface HeadFacts {
@@ -82,7 +75,7 @@ export function statusCode(status: string): number {
     throw new AppError('3.1', `status ${JSON.stringify(status)} must look like "200 OK"`);
   }
   const code = Number(status.slice(0, 3));
-  if (!(code >= 100 && code <= 999) || !/^\d{3}$/.test(status.slice(0, 3)) || BAD_VALUE.test(status)) {
+  if (!(code >= 100 && code <= 999) || !/^\d{3}$/.test(status.slice(0, 3)) || !isFieldValue(status)) {
     throw new AppError('3.1', `status ${JSON.stringify(status)} must be a three-digit code from 200 to 999 and a reason phrase`);
   }
   if (code < 200) {
@@ -108,7 +101,7 @@ export function serializeFields(headers: HeaderList, facts: HeadFacts): string {
     const info = nameInfo(name);
     const kind = info.kind;
     if (value !== info.checked) {
-      if (typeof value !== 'string' || BAD_VALUE.test(value)) {
+      if (typeof value !== 'string' || !isFieldValue(value)) {
         throw new AppError('3.2', `value of header ${name} holds a character that cannot go on the wire (CR, LF, NUL, control, or above U+00FF)`);
       }
       info.checked = value;

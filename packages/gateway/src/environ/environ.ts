@@ -3,6 +3,7 @@
 // literal (environ-shape.ts), so environs of requests with the same header names share one hidden
 // class, which keeps reads fast in apps and middleware.
 import { badRequest } from '../http/errors.ts';
+import { decodePath } from '../http/vocabulary.ts';
 import { WRITER, bareMaker, makerFor } from './_environ-shape.ts';
 import type { RequestHead } from '../http/parser.ts';
 import { resolveClient } from './proxy-trust.ts';
@@ -57,7 +58,7 @@ export function buildEnviron(
   const environ = (maker ?? bareMaker)(
     head,
     info,
-    path.includes('%') ? percentDecode(path) : path,
+    decodePath(path),
     query,
     client === null ? remoteAddress : client.address,
     client === null ? remotePort : client.port,
@@ -99,13 +100,3 @@ function nonOriginPath(method: string, target: string): string {
   if (rest.includes('#')) throw badRequest('request target must not carry a fragment');
   return rest === '' ? '/' : rest;
 }
-
-/** Percent-decodes as UTF-8; a path that is not valid stays as sent (rule 2.2). */
-function percentDecode(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
-

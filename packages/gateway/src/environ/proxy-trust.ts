@@ -9,6 +9,7 @@
 // headers is ours, because proxy-addr reads only X-Forwarded-For.
 import { isIP } from 'node:net';
 import proxyaddr from 'proxy-addr';
+import { isToken } from '../http/vocabulary.ts';
 
 /** Which header the trusted proxies write. They must also drop or overwrite what clients send in the other. */
 export type ForwardedHeader = 'x-forwarded' | 'forwarded';
@@ -131,7 +132,6 @@ function forwardedHops(rawHeaders: readonly string[]): Hop[] | null {
 
 // RFC 7239 §4: forwarded-element = [ forwarded-pair ] *( ";" [ forwarded-pair ] ),
 // forwarded-pair = token "=" value, value = token / quoted-string; elements separated by ",".
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function parseForwarded(value: string): Array<Map<string, string>> | null {
   const elements: Array<Map<string, string>> = [];
@@ -155,7 +155,7 @@ function parseForwarded(value: string): Array<Map<string, string>> | null {
     const eq = value.indexOf('=', i);
     if (eq === -1) return null;
     const name = value.slice(i, eq).trim().toLowerCase();
-    if (!TOKEN.test(name) || params.has(name)) return null; // RFC 7239 §4: a parameter once per element
+    if (!isToken(name) || params.has(name)) return null; // RFC 7239 §4: a parameter once per element
     i = eq + 1;
     let paramValue = '';
     if (value[i] === '"') {
@@ -171,7 +171,7 @@ function parseForwarded(value: string): Array<Map<string, string>> | null {
       const start = i;
       while (i < n && value[i] !== ';' && value[i] !== ',' && value[i] !== ' ' && value[i] !== '\t') i++;
       paramValue = value.slice(start, i);
-      if (!TOKEN.test(paramValue)) return null;
+      if (!isToken(paramValue)) return null;
     }
     params.set(name, paramValue);
     skipSpace();

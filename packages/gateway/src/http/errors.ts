@@ -1,7 +1,7 @@
 // Errors the server answers itself, without calling the app (SPEC rule 6.5): each carries the
 // status to send, so the parser can say "414" where the problem is found and the connection
 // only has to write it.
-import { STATUS_CODES } from 'node:http';
+import { reasonPhrase, statusText } from './vocabulary.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -14,7 +14,7 @@ export class HttpError extends Error {
 
   /** The status line's text, e.g. `400 Bad Request`. */
   get statusLine(): string {
-    return `${this.status} ${STATUS_CODES[this.status] ?? 'Error'}`;
+    return statusText(this.status, reasonPhrase(this.status) || 'Error');
   }
 }
 

@@ -5,18 +5,11 @@
 // and as data on the other. The rule: split the raw path on literal `/` only, percent-decode each
 // segment on its own, and compare segment by segment; the raw remainder is the path below.
 import type { Environ } from '../types.ts';
+import { decodePath } from './vocabulary.ts';
+
+export { decodePath };
 
 const ABSOLUTE_FORM = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/;
-
-/** Percent-decodes as UTF-8, as the server does for PATH_INFO (SPEC 2.2); invalid stays as sent. */
-export function decodePath(path: string): string {
-  if (!path.includes('%')) return path;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
 
 /** Everything RFC 3986 allows unescaped in a path (`pchar` and `/`). */
 const PATH_CHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;

@@ -3,7 +3,7 @@
 // strict on purpose: whatever could make two parsers disagree about where a request ends (bare LF,
 // obs-fold, space before a colon, conflicting lengths, odd transfer codings) is refused, because
 // that disagreement is how request smuggling works (RFC 9112 §6.3, §11.2).
-import { ALPHA, AUTHORITY, COLON, CR, FIELD_VALUE, HTAB, LF, SP, TARGET, TOKEN, isHostValue, latin1 } from './_chars.ts';
+import { ALPHA, AUTHORITY, COLON, CR, FIELD_VALUE, HTAB, LF, SP, TARGET, TOKEN, isHostValue, isToken, latin1 } from './_chars.ts';
 import { ChunkedDecoder } from './chunked-decoder.ts';
 import { HttpError, badRequest } from './errors.ts';
 import * as H from './_header-names.ts';
@@ -440,7 +440,7 @@ export class RequestParser {
     const codings = value.split(',');
     const last = codings[codings.length - 1]!.trim().toLowerCase();
     if (last !== 'chunked') {
-      if (codings.length === 1 && last !== '' && isTokenString(last)) {
+      if (codings.length === 1 && last !== '' && isToken(last)) {
         throw new HttpError(501, `transfer coding "${last}" is not supported`);
       }
       throw badRequest('Transfer-Encoding must end with chunked');
@@ -448,7 +448,7 @@ export class RequestParser {
     if (codings.length > 1) {
       for (let i = 0; i < codings.length - 1; i++) {
         const coding = codings[i]!.trim().toLowerCase();
-        if (coding === 'chunked' || coding === '' || !isTokenString(coding)) {
+        if (coding === 'chunked' || coding === '' || !isToken(coding)) {
           throw badRequest('chunked must be applied once, last');
         }
       }
@@ -467,11 +467,6 @@ function sameBytes(buf: Buffer, start: number, end: number, s: string): boolean 
   if (s.length > COMPARE_BY_SLICE) return latin1(buf, start, end) === s;
   for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) !== buf[start + k]) return false;
   return true;
-}
-
-function isTokenString(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (TOKEN[s.charCodeAt(i)] !== 1) return false;
-  return s.length > 0;
 }
 
 /** Content-Length is 1*DIGIT (RFC 9110 §8.6): no sign, no list, no spaces inside. */

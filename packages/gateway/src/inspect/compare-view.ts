@@ -6,6 +6,7 @@ import { asText } from '../compare/compare.ts';
 import type { CompareRequest } from '../compare/exchange.ts';
 import { html } from './html.ts';
 import { layout } from './views.ts';
+import { isToken } from '../http/vocabulary.ts';
 
 export interface CompareForm {
   method: string;
@@ -17,12 +18,10 @@ export interface CompareForm {
 
 export const EMPTY_FORM: CompareForm = { method: 'GET', path: '/hello', headers: '', body: '' };
 
-const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 /** The request the form describes, or a message saying what to fix. */
 export function requestOf(form: CompareForm): CompareRequest | string {
   const method = form.method.trim().toUpperCase() || 'GET';
-  if (!METHOD.test(method)) return 'The method must be a token, e.g. GET or POST.';
+  if (!isToken(method)) return 'The method must be a token, e.g. GET or POST.';
   const path = form.path.trim() || '/';
   // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   if (!path.startsWith('/') || /[\s\x00-\x1f\x7f]/.test(path))
@@ -32,7 +31,7 @@ export function requestOf(form: CompareForm): CompareRequest | string {
     if (line.trim() === '') continue;
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    if (!METHOD.test(name)) return `Each header line is "Name: value"; this one is not: ${line}`;
+    if (!isToken(name)) return `Each header line is "Name: value"; this one is not: ${line}`;
     headers.push([name, line.slice(colon + 1).trim()]);
   }
   const request: CompareRequest = { method, path, headers };

@@ -1,7 +1,7 @@
 // The responses serveStatic gives: a file (whole, a range, or just its head), 304, the redirect
 // that adds a directory's trailing slash, and the short plain-text refusals. Header order and
 // values follow send's, so a diff against Express's static middleware lines up row by row.
-import { STATUS_CODES } from 'node:http';
+import { reasonPhrase, statusText } from '../http/vocabulary.ts';
 import path from 'node:path';
 import etag from 'etag';
 import mime from 'mime-types';
@@ -19,14 +19,10 @@ export interface ResponseSettings {
   cacheControl: string | undefined;
 }
 
-function status(code: number): string {
-  return `${code} ${STATUS_CODES[code] ?? ''}`;
-}
-
 /** A short plain-text answer for a request that gets no file; `extra` headers go first. */
 export function refuse(startResponse: StartResponse, code: number, extra: HeaderList = []): Body {
-  const text = `${STATUS_CODES[code] ?? 'Error'}\n`;
-  startResponse(status(code), [
+  const text = `${reasonPhrase(code) || 'Error'}\n`;
+  startResponse(statusText(code), [
     ...extra,
     ['Content-Type', 'text/plain; charset=utf-8'],
     ['Content-Length', String(Buffer.byteLength(text))],
@@ -58,7 +54,7 @@ export function redirectToDirectory(
     target + (environ.QUERY_STRING === '' ? '' : `?${environ.QUERY_STRING}`),
   );
   const text = `Redirecting to ${location}\n`;
-  startResponse(status(301), [
+  startResponse(statusText(301), [
     ['Content-Type', 'text/plain; charset=utf-8'],
     ['Content-Length', String(Buffer.byteLength(text))],
     ['Location', location],
@@ -92,7 +88,7 @@ export async function sendFile(
     if (preconditionFailed(environ, validators)) return refuse(startResponse, 412, headers);
     // A 304 carries the validators and caching fields, not the content's (RFC 9110 §15.4.5).
     if (notModified(environ, validators)) {
-      startResponse(status(304), headers);
+      startResponse(statusText(304), headers);
       return [];
     }
     const range = settings.acceptRanges
@@ -116,7 +112,7 @@ export async function sendFile(
     }
     const length = end - start + 1;
     headers.push(['Content-Length', String(length)]);
-    startResponse(status(code), headers);
+    startResponse(statusText(code), headers);
     if (environ.REQUEST_METHOD === 'HEAD' || length === 0) return [];
     // A ReadStream is a body (SPEC 4.1): the server pulls a chunk at a time, so a slow client
     // slows the reads, and its return() (client gone, 4.5) destroys the stream and closes the file.

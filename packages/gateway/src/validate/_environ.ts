@@ -3,10 +3,10 @@
 // because their rules are about how they are used (read once, text only).
 import { fail, show } from './_error.ts';
 import type { Environ, ErrorStream, Input } from '../types.ts';
+import { isToken } from '../http/vocabulary.ts';
 
 type Env = Record<string, unknown>;
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // An HTTP_ key's suffix is a token upper-cased with '-' turned into '_' (2.3).
 const HEADER_KEY = /^HTTP_[!#$%&'*+.^_`|~0-9A-Z]+$/;
 const CR_LF_NUL = /[\r\n\0]/;
@@ -33,7 +33,7 @@ export function checkFresh(environ: unknown, seen: WeakSet<object>): asserts env
 /** 2.2 "The request line": method token, mount point and path shapes, raw query and target. */
 export function checkRequestLine(env: Env): void {
   const method = text(env, 'REQUEST_METHOD', '2.2');
-  if (!TOKEN.test(method)) fail('2.2', `REQUEST_METHOD ${show(method)} is not an RFC 9110 token.`);
+  if (!isToken(method)) fail('2.2', `REQUEST_METHOD ${show(method)} is not an RFC 9110 token.`);
   const script = text(env, 'SCRIPT_NAME', '2.2');
   if (script !== '' && (!script.startsWith('/') || script.endsWith('/'))) {
     fail('2.2', `SCRIPT_NAME ${show(script)} must be '' or start with '/' and not end with '/'; move the slash to PATH_INFO.`);
@@ -68,7 +68,7 @@ export function checkHeaderKeys(env: Env): void {
     fail('2.3', `gateway.raw_headers must be a flat array of strings [name, value, …], got ${show(raw)}.`);
   }
   const names = raw.filter((_, i) => i % 2 === 0) as string[];
-  const bad = names.find((name) => !TOKEN.test(name));
+  const bad = names.find((name) => !isToken(name));
   if (bad !== undefined) fail('2.3', `gateway.raw_headers holds the field name ${show(bad)}, which is not a token.`);
   const keyOf = (name: string): string => `HTTP_${name.toUpperCase().replaceAll('-', '_')}`;
   const honest = new Set(names.filter((name) => !name.includes('_')).map(keyOf));

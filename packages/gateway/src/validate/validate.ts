@@ -42,11 +42,10 @@ import { ResponseCheck, wrapBody } from './_body.ts';
 import { checkEnviron } from './_environ.ts';
 import { fail, isPromiseLike, show } from './_error.ts';
 import type { App, Body, Chunk, Environ, HeaderList, StartResponse, Write } from '../types.ts';
+import { isFieldValue, isHopByHop, isToken } from '../http/vocabulary.ts';
 
 export { GatewaySpecError } from './_error.ts';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
 /** 1.1 "An app is a function `(environ, startResponse)`". */
 function checkApp(app: unknown, what: string): void {
@@ -72,14 +71,14 @@ function checkHeaders(headers: unknown): asserts headers is HeaderList {
       fail('3.2', `headers[${i}] must be a [name, value] pair of strings, got ${show(pair)}.`);
     }
     const [name, value] = pair as [string, string];
-    if (!TOKEN.test(name)) fail('3.2', `header name ${show(name)} is not an RFC 9110 token (letters, digits, !#$%&'*+-.^_\`|~).`);
+    if (!isToken(name)) fail('3.2', `header name ${show(name)} is not an RFC 9110 token (letters, digits, !#$%&'*+-.^_\`|~).`);
     checkFieldValue(name, value);
   });
 }
 
 /** 3.2 "A value holds only tab, space, visible ASCII and U+0080–U+00FF … no leading or trailing space or tab." */
 function checkFieldValue(name: string, value: string): void {
-  const bad = /[^\t\x20-\x7e\x80-\xff]/.exec(value);
+  const bad = isFieldValue(value) ? null : /[^\t\x20-\x7e\x80-\xff]/.exec(value);
   if (bad !== null) {
     const code = bad[0].codePointAt(0) ?? 0;
     const why = code > 0xff
@@ -93,7 +92,7 @@ function checkFieldValue(name: string, value: string): void {
 /** 3.4 "An app must not send `Connection`, `Keep-Alive`, `Proxy-Connection`, `Transfer-Encoding`, `Upgrade`, `TE` or `Trailer`". */
 function checkHopByHop(headers: HeaderList): void {
   for (const [name] of headers) {
-    if (HOP_BY_HOP.has(name.toLowerCase())) {
+    if (isHopByHop(name)) {
       fail('3.4', `the app sent ${name}; connection and framing fields belong to the server, which chooses them itself; remove it.`);
     }
   }

@@ -1,21 +1,24 @@
-// One TCP connection, served request after request: read → parse → environ → call the app →
-// respond → keep or close. This is the request cycle of the original webserver2.py
-// (handle_one_request) made persistent: HTTP/1.1 keep-alive and pipelining (answers in order),
-// request bodies streamed with backpressure, and the limits that keep a bad client from holding
-// the server (SPEC rules 6.3–6.5).
+// One TCP connection, served request after request. This is the request cycle of the original
+// webserver2.py (handle_one_request) made persistent: HTTP/1.1 keep-alive and pipelining (answers
+// in order), request bodies streamed with backpressure, and the limits that keep a bad client
+// from holding the server (SPEC rules 6.3–6.5). The first section is the cycle itself, the page to
+// read aloud; the sections after it are what each step needs from the socket.
 import type { Socket } from 'node:net';
 import { HttpError } from '../http/errors.ts';
-import { buildEnviron } from '../environ/environ.ts';
-import type { ServerInfo } from '../environ/environ.ts';
 import { RequestParser } from '../http/parser.ts';
-import type { ParserEvents, ParserLimits, RequestHead } from '../http/parser.ts';
+import type { BodyEvents, ParserLimits, RequestHead } from '../http/parser.ts';
+import type { ServerInfo } from '../environ/environ.ts';
+import type { MakeEnviron } from '../environ/environ.ts';
+import type { App } from '../types.ts';
+import type { ExchangeTap, Tap } from '../inspect/tap.ts';
+import type { Clock } from './clock.ts';
+import { CLOSE, DISCARD_BODY_THEN_KEEP, MAX_DISCARD, keepOrClose } from './keep-or-close.ts';
+import type { Output } from './output.ts';
 import { EMPTY_INPUT, RequestBody } from './request-body.ts';
 import type { BodyOwner } from './request-body.ts';
 import { ResponseWriter } from './response-writer.ts';
 import type { ResponseSink } from './response-writer.ts';
-import { httpDate } from '../http/date.ts';
-import type { App } from '../types.ts';
-import type { ExchangeTap, Tap } from '../inspect/tap.ts';
+import { errorResponse, requestHeadText } from './server-answers.ts';
 
 /** Everything a connection needs from its server, fixed when the server is made. */
 export interface ConnectionSettings {
@@ -27,6 +30,11 @@ export interface ConnectionSettings {
   keepAliveTimeoutMs: number;
   maxRequestsPerConnection: number;
   serverLine: string;
+  /** The engine's parts (server/engine.ts): the reference ones, or the speed tricks. */
+  repeatHeads: boolean;
+  makeEnviron: MakeEnviron;
+  makeOutput: (socket: Socket) => Output;
+  makeClock: () => Clock;
   /** Called for each request and response head when tracing is on. */
   trace: ((direction: '<' | '>', text: string) => void) | null;
   /** Called once per finished response when the access log is on. */
@@ -49,27 +57,23 @@ const BODY = 2; // a request body is arriving: body idle timeout
 const APP = 3; // the app is answering: no timeout of ours
 const CLOSING = 4; // our side is shut; waiting for the client to go
 
-/**
- * Request body bytes the server will read and drop to keep a connection whose app answered
- * without reading them, as node:http does (it has no bound); past this many, it closes instead.
- * The body idle timeout bounds the time (SECURITY.md).
- */
-const MAX_DISCARD = 1024 * 1024;
-/** Response bytes gathered into one write while a packet is parsed; more go out at once. */
-const BATCH_BYTES = 64 * 1024;
 /** Pipelined bytes or unsent response bytes past which the connection stops reading. */
 const MAX_BACKLOG = 1024 * 1024;
 
-export class Connection implements ParserEvents, BodyOwner, ResponseSink {
+export class Connection implements BodyEvents, BodyOwner, ResponseSink {
   private readonly parser: RequestParser;
+  private readonly output: Output;
+  private readonly clock: Clock;
   private readonly remoteAddress: string;
   private readonly remotePort: string;
-  private writer: ResponseWriter | null = null;
+  /** The request being answered: its head, body and response, and the inspector's record of it. */
   private head: RequestHead | null = null;
   private body: RequestBody | null = null;
+  private writer: ResponseWriter | null = null;
+  private tapped: ExchangeTap | null = null;
   /** Bytes of the next pipelined requests, held while the current response is in flight. */
-  private stash: Buffer | null = null;
-  private inParse = false;
+  private held: Buffer | null = null;
+  private inPacket = false;
   private requests = 0;
   private continueSent = false;
   /** Body bytes dropped after an early answer (MAX_DISCARD). */
@@ -78,14 +82,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   private closed = false;
   private readPaused = false;
   private drain: Promise<void> | null = null;
-  /** Output gathered during parse(), written once at its end. */
-  private out: Array<Uint8Array | string> = [];
-  private outBytes = 0;
   private drained: (() => void) | null = null;
-  /** When the packet being parsed arrived: see now(). */
-  private parseTime = 0;
-  /** The exchange the inspector's tap is recording, when it is on. */
-  private tapped: ExchangeTap | null = null;
   phase = IDLE;
   deadline: number;
 
@@ -94,7 +91,9 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     private readonly settings: ConnectionSettings,
     private readonly host: ConnectionHost,
   ) {
-    this.parser = new RequestParser(settings.limits, this);
+    this.parser = new RequestParser(settings.limits, this, settings.repeatHeads);
+    this.output = settings.makeOutput(socket);
+    this.clock = settings.makeClock();
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = String(socket.remotePort ?? '');
     this.deadline = Date.now() + settings.headersTimeoutMs;
@@ -106,97 +105,62 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     socket.on('error', () => {});
   }
 
-  get serverLine(): string {
-    return this.settings.serverLine;
-  }
+  // --- the request cycle: accept (server.ts) → read → parse → environ → call the app → respond → keep or close
 
-  get idle(): boolean {
-    return this.writer === null && !this.parser.inMessage && this.stash === null;
-  }
-
-  // --- read and parse -------------------------------------------------------------------------
-
+  /** Read: bytes arrived from the client. */
   private onData(chunk: Buffer): void {
     if (this.phase === CLOSING) return; // lingering close: read and drop
     if (this.settings.tap !== null) this.settings.tap.received(this, chunk);
-    if (this.stash !== null) {
-      this.stash = Buffer.concat([this.stash, chunk]);
-      if (this.stash.length > MAX_BACKLOG) this.pauseReading();
-      return;
-    }
-    this.parse(chunk, 0);
+    if (this.held !== null) return this.hold(chunk); // an answer is still being made: wait in line
+    this.serve(chunk, 0);
   }
 
-  private parse(buf: Buffer, pos: number): void {
-    this.inParse = true;
-    this.parseTime = Date.now();
+  /** Parse, and serve each request the bytes hold, in order. */
+  private serve(buf: Buffer, pos: number): void {
+    this.packetStart();
     try {
       while (pos < buf.length && this.phase !== CLOSING) {
-        if (this.phase === IDLE) {
-          this.phase = HEAD;
-          this.deadline = this.parseTime + this.settings.headersTimeoutMs;
-        }
+        if (this.phase === IDLE) this.expect(HEAD, this.settings.headersTimeoutMs);
         pos = this.parser.execute(buf, pos);
-        if (!this.parser.complete) break;
-        // A whole request is in. If its answer is still being made, or the client is not reading
-        // our answers, the next pipelined request waits (responses go out in order, RFC 9112 §9.3.2).
+        const head = this.parser.takeHead();
+        if (head !== null) this.answer(head);
+        if (!this.parser.complete) {
+          if (head === null) break; // the rest of the request is in packets still to come
+          continue; // its body follows in these bytes
+        }
+        // A whole request is in. While its answer is being made, or the client is not reading
+        // our answers, the next pipelined one waits: responses go out in order (RFC 9112 §9.3.2).
         if (this.writer !== null || this.socket.writableLength > MAX_BACKLOG) {
-          if (pos < buf.length) this.stash = buf.subarray(pos);
+          if (pos < buf.length) this.hold(buf.subarray(pos));
           break;
         }
         this.nextRequest();
       }
     } catch (error) {
-      this.refuse(error);
+      this.refuse(error); // a malformed request, or a limit hit
     } finally {
-      this.inParse = false;
-      this.flush();
+      this.packetEnd();
     }
     if (this.peerEnded && this.idle) this.shutdown();
   }
 
-  private nextRequest(): void {
-    this.parser.reset();
-    this.head = null;
-    this.body = null;
-    this.continueSent = false;
-    this.discarded = 0;
-    this.phase = IDLE;
-    this.deadline = this.now() + this.settings.keepAliveTimeoutMs;
-  }
-
-  /** Picks up pipelined bytes held while a response was in flight. */
-  private resumeParsing(): void {
-    if (this.parser.complete) this.nextRequest();
-    const stash = this.stash;
-    this.stash = null;
-    if (this.readPaused) this.resumeReading();
-    if (stash !== null) this.parse(stash, 0);
-    else if (this.peerEnded && this.idle) this.shutdown();
-  }
-
-  // --- parser events: the request cycle -------------------------------------------------------
-
-  onHead(head: RequestHead): void {
+  /** Environ → call the app → respond, for one request head. */
+  private answer(head: RequestHead): void {
     this.requests++;
     this.head = head;
-    const max = this.settings.maxRequestsPerConnection;
-    const keepAlive = head.keepAlive && !this.host.closing && (max === 0 || this.requests < max);
-    const writer = new ResponseWriter(this, head.minor, head.method === 'HEAD', keepAlive);
+    const writer = new ResponseWriter(this, head.minor, head.method === 'HEAD');
     this.writer = writer;
     let input = EMPTY_INPUT;
     if (head.contentLength !== -1 && head.contentLength !== 0) {
-      this.body = new RequestBody(this);
-      input = this.body;
-      this.phase = BODY;
-      this.deadline = this.now() + this.settings.bodyTimeoutMs;
+      input = this.body = new RequestBody(this);
+      this.expect(BODY, this.settings.bodyTimeoutMs);
     } else {
       this.phase = APP;
     }
-    if (this.settings.trace !== null) this.traceRequest(head);
+    if (this.settings.trace !== null) this.settings.trace('<', requestHeadText(head));
     const tap = this.settings.tap === null ? null : this.settings.tap.begin(this, head, { address: this.remoteAddress, port: this.remotePort });
     this.tapped = tap;
-    const environ = buildEnviron(head, this.remoteAddress, this.remotePort, this.settings.info, input, writer);
+    const environ = this.settings.makeEnviron(head, this.remoteAddress, this.remotePort, this.settings.info, input, writer);
     let result: unknown;
     try {
       if (tap === null) result = this.settings.app(environ, writer.startResponse);
@@ -205,19 +169,83 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
         result = tap.body(this.settings.app(environ, tap.startResponse(writer.startResponse)));
       }
     } catch (error) {
-      return writer.fail(error);
+      return writer.fail(error); // rule 5.1: a 500, or a closed connection once bytes are out
     }
-    if (Array.isArray(result)) {
-      // The common case, answered without a single promise: a body known in full.
-      try {
-        writer.respondWithArray(result);
-      } catch (error) {
-        writer.fail(error);
-      }
-    } else {
-      void writer.respondWith(result);
-    }
+    writer.respond(result);
   }
+
+  /** Keep or close: the response is complete (keep-or-close.ts decides). */
+  responseDone(writer: ResponseWriter, reusable: boolean): void {
+    if (writer !== this.writer) return;
+    this.writer = null;
+    if (this.settings.log !== null && this.head !== null) this.settings.log(this.remoteAddress, this.head, writer.code, writer.sent);
+    if (this.tapped !== null) {
+      this.tapped.done(writer.code, writer.sent);
+      this.tapped = null;
+    }
+    const verdict = reusable ? keepOrClose(this.facts(false)) : CLOSE;
+    if (verdict === CLOSE) return this.shutdown();
+    if (verdict === DISCARD_BODY_THEN_KEEP) {
+      this.body!.discard();
+      this.phase = BODY;
+    } else {
+      this.expect(IDLE, this.settings.keepAliveTimeoutMs);
+    }
+    // When the app answered at once, serve()'s loop is still running and goes on by itself.
+    if (!this.inPacket) this.resume();
+  }
+
+  /** Whether the connection can carry another request (asked when the response head is written). */
+  canKeepAlive(framedByClose: boolean): boolean {
+    return keepOrClose(this.facts(framedByClose)) !== CLOSE;
+  }
+
+  private facts(framedByClose: boolean): Parameters<typeof keepOrClose>[0] {
+    const head = this.head!;
+    const body = this.body;
+    const max = this.settings.maxRequestsPerConnection;
+    return {
+      clientKeepsAlive: head.keepAlive,
+      serverClosing: this.host.closing,
+      lastAllowed: max !== 0 && this.requests >= max,
+      clientEnded: this.peerEnded,
+      framedByClose,
+      bodyLeft: body === null || body.complete ? 0 : head.contentLength,
+      awaitingContinue: head.expectContinue && !this.continueSent,
+    };
+  }
+
+  // --- between requests -------------------------------------------------------------------------
+
+  private nextRequest(): void {
+    this.parser.reset();
+    this.head = null;
+    this.body = null;
+    this.continueSent = false;
+    this.discarded = 0;
+    this.expect(IDLE, this.settings.keepAliveTimeoutMs);
+  }
+
+  private hold(bytes: Buffer): void {
+    this.held = this.held === null ? bytes : Buffer.concat([this.held, bytes]);
+    if (this.held.length > MAX_BACKLOG) this.pauseReading();
+  }
+
+  /** Picks up pipelined bytes held while a response was in flight. */
+  private resume(): void {
+    if (this.parser.complete) this.nextRequest();
+    const held = this.held;
+    this.held = null;
+    if (this.readPaused) this.resumeReading();
+    if (held !== null) this.serve(held, 0);
+    else if (this.peerEnded && this.idle) this.shutdown();
+  }
+
+  get idle(): boolean {
+    return this.writer === null && !this.parser.inMessage && this.held === null;
+  }
+
+  // --- the request body (BodyEvents from the parser, BodyOwner for the app's reads) -------------
 
   onBody(chunk: Buffer): void {
     this.deadline = this.now() + this.settings.bodyTimeoutMs;
@@ -227,12 +255,10 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     body?.push(chunk);
   }
 
-  onComplete(): void {
+  onBodyEnd(): void {
     this.body?.end();
     if (this.phase === BODY) this.phase = APP;
   }
-
-  // --- the request body (BodyOwner) -----------------------------------------------------------
 
   bodyWanted(): void {
     // Rule 6.3: the client is waiting for a go-ahead before sending the body. HTTP/1.0 clients
@@ -249,31 +275,22 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   }
 
   bodyDrained(): void {
-    if (this.stash === null || this.stash.length <= MAX_BACKLOG) this.resumeReading();
+    if (this.held === null || this.held.length <= MAX_BACKLOG) this.resumeReading();
   }
 
   // --- the response (ResponseSink) ------------------------------------------------------------
 
-  /**
-   * The time for deadlines and the Date field. While a packet is parsed it is the packet's
-   * arrival, read once: a keep-alive request otherwise reads the clock four times (head deadline,
-   * Date, keep-alive deadline twice), and each Date.now() costs about 40 ns.
-   */
+  get serverLine(): string {
+    return this.settings.serverLine;
+  }
+
+  /** The time for deadlines and the Date field (clock.ts). */
   now(): number {
-    return this.inParse ? this.parseTime : Date.now();
+    return this.clock.now();
   }
 
   send(data: Uint8Array | string): Promise<void> | null {
-    if (this.inParse && this.outBytes + data.length <= BATCH_BYTES) {
-      // Small answers made while one packet is parsed (pipelining) leave in one write, not one
-      // each: a single buffer costs the socket far less than a writev of many (see flush()).
-      this.out.push(data);
-      this.outBytes += data.length;
-      return null;
-    }
-    this.flush();
-    const ok = typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
-    if (ok || this.closed) return null;
+    if (this.output.write(data) || this.closed) return null;
     this.drain ??= new Promise((resolve) => (this.drained = resolve));
     return this.drain;
   }
@@ -287,30 +304,6 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     return this.send(head);
   }
 
-  /** Writes what parse() gathered. Strings are latin-1, and are joined as a string when all are. */
-  private flush(): void {
-    const out = this.out;
-    if (out.length === 0) return;
-    this.out = [];
-    this.outBytes = 0;
-    if (out.length === 1) {
-      const only = out[0]!;
-      if (typeof only === 'string') this.socket.write(only, 'latin1');
-      else this.socket.write(only);
-      return;
-    }
-    let text = '';
-    for (let i = 0; i < out.length; i++) {
-      const part = out[i]!;
-      if (typeof part !== 'string') {
-        this.socket.write(Buffer.concat(out.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p))));
-        return;
-      }
-      text += part;
-    }
-    this.socket.write(text, 'latin1');
-  }
-
   cork(): void {
     this.socket.cork();
   }
@@ -319,41 +312,8 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     this.socket.uncork();
   }
 
-  canKeepAlive(): boolean {
-    if (this.host.closing || this.peerEnded) return false;
-    const body = this.body;
-    if (body === null || body.complete) return true;
-    // The app answered without reading the whole body. Reading the rest to throw it away keeps
-    // the connection, as node:http does, but only up to MAX_DISCARD (a chunked body is counted as
-    // it comes), and not if the client is waiting for a 100 Continue before it sends it.
-    const head = this.head!;
-    if (head.expectContinue && !this.continueSent) return false;
-    return head.contentLength === -2 || (head.contentLength > 0 && head.contentLength <= MAX_DISCARD);
-  }
-
-  responseDone(writer: ResponseWriter, reusable: boolean): void {
-    if (writer !== this.writer) return;
-    this.writer = null;
-    const head = this.head;
-    if (this.settings.log !== null && head !== null) this.settings.log(this.remoteAddress, head, writer.code, writer.sent);
-    if (this.tapped !== null) {
-      this.tapped.done(writer.code, writer.sent);
-      this.tapped = null;
-    }
-    if (!reusable) return this.shutdown();
-    if (this.body !== null && !this.body.complete) {
-      this.body.discard();
-      this.phase = BODY;
-    } else {
-      this.phase = IDLE;
-      this.deadline = this.now() + this.settings.keepAliveTimeoutMs;
-    }
-    // Called from inside parse() when the app answered at once: parse()'s loop goes on by itself.
-    if (!this.inParse) this.resumeParsing();
-  }
-
   destroy(): void {
-    this.flush();
+    this.output.flush();
     this.socket.destroy();
   }
 
@@ -366,13 +326,25 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     this.tapped?.responseHead(head);
   }
 
-  private traceRequest(head: RequestHead): void {
-    let text = `${head.method} ${head.target} HTTP/1.${head.minor}\r\n`;
-    for (let i = 0; i < head.rawHeaders.length; i += 2) text += `${head.rawHeaders[i]}: ${head.rawHeaders[i + 1]}\r\n`;
-    this.settings.trace?.('<', text + '\r\n');
+  private packetStart(): void {
+    this.inPacket = true;
+    this.clock.packetStart();
+    this.output.packetStart();
+  }
+
+  private packetEnd(): void {
+    this.inPacket = false;
+    this.output.packetEnd();
+    this.clock.packetEnd();
   }
 
   // --- errors, timeouts and closing -----------------------------------------------------------
+
+  /** Enters a phase whose deadline is `ms` from now (see checkDeadline). */
+  private expect(phase: number, ms: number): void {
+    this.phase = phase;
+    this.deadline = this.now() + ms;
+  }
 
   /** A malformed request (or a limit hit): answer it ourselves and close (rule 6.5). */
   private refuse(error: unknown): void {
@@ -391,14 +363,9 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
   }
 
   private sendError(error: HttpError): void {
-    // The message is UTF-8 (it may quote the request, or hold a '…'), the head latin-1: they are
-    // joined as bytes, so Content-Length counts exactly what goes out.
-    const text = Buffer.from(`${error.statusLine}: ${error.message}\n`, 'utf8');
-    const head =
-      `HTTP/1.1 ${error.statusLine}\r\nDate: ${httpDate(this.now())}\r\n${this.settings.serverLine}` +
-      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n`;
+    const { head, bytes } = errorResponse(error, this.now(), this.settings.serverLine);
     this.settings.trace?.('>', head);
-    this.send(Buffer.concat([Buffer.from(head, 'latin1'), text]));
+    this.send(bytes);
   }
 
   /**
@@ -408,12 +375,11 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
    */
   shutdown(): void {
     if (this.phase === CLOSING || this.closed) return;
-    this.phase = CLOSING;
-    this.deadline = this.now() + this.settings.keepAliveTimeoutMs;
-    this.stash = null;
+    this.expect(CLOSING, this.settings.keepAliveTimeoutMs);
+    this.held = null;
     this.body?.discard();
     if (this.readPaused) this.resumeReading();
-    this.flush();
+    this.output.flush();
     this.socket.end();
   }
 
@@ -425,7 +391,7 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
       case CLOSING:
         return this.destroy();
       case HEAD:
-        if (this.stash !== null || this.writer !== null) return; // waiting on us, not on the client
+        if (this.held !== null || this.writer !== null) return; // waiting on us, not on the client
         this.sendError(new HttpError(408, 'the request head took too long to arrive'));
         return this.shutdown();
       case BODY:
@@ -464,8 +430,8 @@ export class Connection implements ParserEvents, BodyOwner, ResponseSink {
     this.drain = null;
     this.drained = null;
     resolve?.();
-    if (this.stash !== null && this.writer === null && !this.inParse && this.socket.writableLength <= MAX_BACKLOG) {
-      this.resumeParsing();
+    if (this.held !== null && this.writer === null && !this.inPacket && this.socket.writableLength <= MAX_BACKLOG) {
+      this.resume();
     }
   }
 

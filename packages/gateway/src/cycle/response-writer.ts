@@ -6,6 +6,7 @@
 import { bytesToLatin1, writeLatin1 } from '../http/_chars.ts';
 import { AppError, serializeFields, serverFields, statusCode } from './response-head.ts';
 import type { HeadFacts } from './response-head.ts';
+import { statusLine } from '../http/vocabulary.ts';
 import type { HeaderList, StartResponse, Write } from '../types.ts';
 
 /** What a response needs from its connection. */
@@ -21,8 +22,8 @@ export interface ResponseSink {
   /** The response cannot be completed on the wire: close the connection now. */
   destroy(): void;
   reportError(error: unknown): void;
-  /** Whether the connection can carry another request after this one (request body state, shutdown). */
-  canKeepAlive(): boolean;
+  /** Whether the connection can carry another request after this one (keep-or-close.ts). */
+  canKeepAlive(framedByClose: boolean): boolean;
   traceResponse(head: string): void;
   /** The current time in ms, for the Date field. */
   now(): number;
@@ -63,9 +64,10 @@ export class ResponseWriter {
     /** HTTP/1.x minor version of the request. */
     private readonly minor: number,
     private readonly isHead: boolean,
-    /** Whether the connection may be kept after this response; the server may lower it. */
-    public keepAlive: boolean,
   ) {}
+
+  /** Whether the connection may be kept after this response: decided when the head is written. */
+  keepAlive = true;
 
   /** `gateway.signal`, made on first use: most apps never look at it. */
   get signal(): AbortSignal {
@@ -115,7 +117,7 @@ export class ResponseWriter {
     const facts: HeadFacts = { contentLength: -1, hasDate: false, hasServer: false };
     const fields = serializeFields(headers, facts);
     if (this.headersSent || this.finished || this.aborted || this.minor !== 1) return RESOLVED;
-    const head = 'HTTP/1.1 ' + status + '\r\n' + fields + '\r\n';
+    const head = statusLine(status) + fields + '\r\n';
     this.sink.traceResponse(head);
     return this.sink.sendInformational(head, code) ?? RESOLVED;
   }
@@ -125,6 +127,20 @@ export class ResponseWriter {
     if (this.finished || this.aborted) return;
     this.aborted = true;
     this.controller?.abort();
+  }
+
+  /** Step "respond": sends what the app returned (rule 4.1). */
+  respond(result: unknown): void {
+    if (Array.isArray(result)) {
+      // The common case, answered without a single promise: a body known in full.
+      try {
+        this.respondWithArray(result);
+      } catch (error) {
+        this.fail(error);
+      }
+    } else {
+      void this.respondWith(result);
+    }
   }
 
   /** Sends a body given in full (an array): one write, Content-Length known (rule 6.1). */
@@ -250,14 +266,15 @@ export class ResponseWriter {
       framing = 'Transfer-Encoding: chunked\r\n';
     } else {
       this.framing = UNTIL_CLOSE;
-      this.keepAlive = false;
     }
+    // Only closing the connection would end this body (HEAD's too: it promises the GET's framing).
+    const framedByClose = this.framing === UNTIL_CLOSE;
     if (this.isHead) this.framing = NO_BODY;
-    if (this.keepAlive && !this.sink.canKeepAlive()) this.keepAlive = false;
+    if (this.keepAlive && !this.sink.canKeepAlive(framedByClose)) this.keepAlive = false;
     if (!this.keepAlive) framing += this.minor === 1 ? 'Connection: close\r\n' : '';
     else if (this.minor === 0) framing += 'Connection: keep-alive\r\n';
     const head =
-      'HTTP/1.1 ' + this.status + '\r\n' + fields + serverFields(facts, this.sink.serverLine, this.sink.now()) + framing + '\r\n';
+      statusLine(this.status) + fields + serverFields(facts, this.sink.serverLine, this.sink.now()) + framing + '\r\n';
     this.headersSent = true;
     this.sink.traceResponse(head);
     if (first === null || first.length === 0 || this.framing === NO_BODY) {
@@ -326,7 +343,7 @@ export class ResponseWriter {
       this.sink.destroy();
       return;
     }
-    this.sink.responseDone(this, this.keepAlive && this.framing !== UNTIL_CLOSE);
+    this.sink.responseDone(this, this.keepAlive);
   }
 
   /** The app failed (rule 5.1): a 500 if nothing is out yet, else a closed connection. */

@@ -1,63 +1,29 @@
-// Environ objects made in one object literal per sequence of header names. Adding the HTTP_* keys
-// one by one after the fixed keys goes through a keyed store that sees every header name, which
+// The `environ-shapes` trick (server/engine.ts): environ objects made in one object literal per
+// sequence of header names. Adding the HTTP_* keys one by one after the fixed keys goes through a keyed store that sees every header name, which
 // V8 handles generically: about 30 ns a header, 0.4 µs for a browser's dozen. A literal that
 // already lists the keys costs about 2 ns a header. Clients repeat the same header names in the
 // same order from one request to the next, so a small function that writes that literal is made
 // the first time a sequence is seen (`new Function`, from key names that are HTTP tokens, quoted
-// with JSON.stringify), kept, and used for every later request with the same sequence.
+// with JSON.stringify), kept, and used for every later request with the same sequence. The
+// literal is environ.ts's `plainEnviron`, key for key; the environ tests compare the two.
 import type { HeaderName } from '../http/_header-names.ts';
-import type { ServerInfo } from './environ.ts';
-import type { RequestHead } from '../http/parser.ts';
-import type { Input } from '../types.ts';
+import { VERSION, WRITER, buildEnviron, informational, plainEnviron } from './environ.ts';
+import type { EnvironLiteral, MakeEnviron } from './environ.ts';
 
-/**
- * Writes one environ for a sequence of header names. The arguments are the parts that vary from
- * request to request, passed one by one so that no object is made to carry them.
- */
-export type EnvironMaker = (
-  head: RequestHead,
-  info: ServerInfo,
-  path: string,
-  query: string,
-  remoteAddress: string,
-  remotePort: string,
-  scheme: string,
-  input: Input,
-  writer: unknown,
-) => Record<string | symbol, unknown>;
-
-/** Where the environ keeps its response writer, for the `gateway.signal` getter. */
-export const WRITER = Symbol('gateway.writer');
-
-const VERSION = [1, 0] as const;
-
-/**
- * `gateway.informational` (rule 6.6): one function shared by every environ, which finds its
- * response through the environ it is called on, so a request pays nothing for it until it is
- * used. A copy made with `{ ...environ }` carries the WRITER key too.
- */
-function informational(this: unknown, status: string, headers: Array<[string, string]> = []): Promise<void> {
-  const writer = (this as { [WRITER]?: { informational(status: string, headers: unknown): Promise<void> } } | null)?.[WRITER];
-  if (writer === undefined) {
-    return Promise.reject(new TypeError("call gateway.informational on the environ: environ['gateway.informational'](status, headers)"));
-  }
-  try {
-    return writer.informational(status, headers);
-  } catch (error) {
-    return Promise.reject(error); // a refused status or header: the Promise says so, as typed
-  }
-}
+/** buildEnviron with the literal for the request's sequence of header names. */
+export const shapedEnviron: MakeEnviron = (head, remoteAddress, remotePort, info, input, writer) =>
+  buildEnviron(head, remoteAddress, remotePort, info, input, writer, makerFor(head.names) ?? plainEnviron);
 
 /** Sequences kept. Past this many, new sequences use the generic path (a client cannot grow it). */
 const MAX_SHAPES = 256;
-const makers = new Map<string, EnvironMaker>();
+const makers = new Map<string, EnvironLiteral>();
 // The last sequence looked up, compared name by name (the HeaderName objects are shared), so a
 // connection repeating its headers never builds a lookup key.
 let lastNames: readonly HeaderName[] = [];
-let lastMaker: EnvironMaker | null = null;
+let lastMaker: EnvironLiteral | null = null;
 
 /** The maker for these header names, or null when there are too many sequences already. */
-export function makerFor(names: readonly HeaderName[]): EnvironMaker | null {
+function makerFor(names: readonly HeaderName[]): EnvironLiteral | null {
   if (sameNames(names, lastNames)) return lastMaker;
   let key = '';
   for (let i = 0; i < names.length; i++) key += (names[i]!.environKey ?? '') + '\n';
@@ -78,10 +44,7 @@ function sameNames(a: readonly HeaderName[], b: readonly HeaderName[]): boolean 
   return true;
 }
 
-/** The maker for an environ with no HTTP_* keys, for adding them one by one. */
-export const bareMaker = compile([]);
-
-function compile(names: readonly HeaderName[]): EnvironMaker {
+function compile(names: readonly HeaderName[]): EnvironLiteral {
   // Each key once, at its first field; repeats joined as rule 2.3 says (Cookie with '; ').
   const values = new Map<string, string>();
   for (let i = 0; i < names.length; i++) {
@@ -118,5 +81,5 @@ function compile(names: readonly HeaderName[]): EnvironMaker {
     [WRITER]: writer
   };
 };`;
-  return new Function('VERSION', 'WRITER', 'INFORMATIONAL', source)(VERSION, WRITER, informational) as EnvironMaker;
+  return new Function('VERSION', 'WRITER', 'INFORMATIONAL', source)(VERSION, WRITER, informational) as EnvironLiteral;
 }

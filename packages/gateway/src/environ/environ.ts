@@ -1,10 +1,10 @@
 // Builds the environ for one request (SPEC section 2): CGI keys from the request line and the
-// connection, one HTTP_* key per header field, and the gateway.* keys. The object is made in one
-// literal (environ-shape.ts), so environs of requests with the same header names share one hidden
-// class, which keeps reads fast in apps and middleware.
+// connection, one HTTP_* key per header field, and the gateway.* keys. `plainEnviron` below is
+// the whole environ written out as one object literal: the reference, and the page to read.
+// With the `environ-shapes` trick (server/engine.ts) the same literal is generated once per
+// sequence of header names (_environ-shape.ts), which makes the HTTP_* keys ~15× cheaper.
 import { badRequest } from '../http/errors.ts';
 import { decodePath } from '../http/vocabulary.ts';
-import { WRITER, bareMaker, makerFor } from './_environ-shape.ts';
 import type { RequestHead } from '../http/parser.ts';
 import { resolveClient } from './proxy-trust.ts';
 import type { ProxyTrust } from './proxy-trust.ts';
@@ -22,6 +22,82 @@ export interface ServerInfo {
   trust: ProxyTrust | null;
 }
 
+/** How the connection makes an environ: `buildEnviron`, bound to the engine's choice of literal. */
+export type MakeEnviron = (
+  head: RequestHead,
+  remoteAddress: string,
+  remotePort: string,
+  info: ServerInfo,
+  input: Input,
+  writer: ResponseWriter,
+) => Environ;
+
+/**
+ * Writes one environ. The arguments are the parts that vary from request to request, passed one
+ * by one so that no object is made to carry them.
+ */
+export type EnvironLiteral = (
+  head: RequestHead,
+  info: ServerInfo,
+  path: string,
+  query: string,
+  remoteAddress: string,
+  remotePort: string,
+  scheme: string,
+  input: Input,
+  writer: unknown,
+) => Record<string | symbol, unknown>;
+
+/** Where the environ keeps its response writer, for `gateway.signal` and `gateway.informational`. */
+export const WRITER = Symbol('gateway.writer');
+
+export const VERSION = [1, 0] as const;
+
+/** The reference environ: every key written out, then one HTTP_* key per header field. */
+export const plainEnviron: EnvironLiteral = (head, info, path, query, remoteAddress, remotePort, scheme, input, writer) => {
+  const environ: Record<string | symbol, unknown> = {
+    REQUEST_METHOD: head.method,
+    SCRIPT_NAME: '',
+    PATH_INFO: path,
+    QUERY_STRING: query,
+    REQUEST_URI: head.target,
+    SERVER_NAME: info.serverName,
+    SERVER_PORT: info.serverPort,
+    SERVER_PROTOCOL: head.minor === 1 ? 'HTTP/1.1' : 'HTTP/1.0',
+    REMOTE_ADDR: remoteAddress,
+    REMOTE_PORT: remotePort,
+    'gateway.version': VERSION,
+    'gateway.url_scheme': scheme,
+    'gateway.input': input,
+    'gateway.errors': info.errors,
+    'gateway.multithread': false,
+    'gateway.multiprocess': info.multiprocess,
+    'gateway.run_once': false,
+    'gateway.raw_headers': head.rawHeaders,
+    'gateway.informational': informational,
+    [WRITER]: writer,
+  };
+  addHeaderKeys(environ, head);
+  return environ;
+};
+
+/**
+ * `gateway.informational` (rule 6.6): one function shared by every environ, which finds its
+ * response through the environ it is called on, so a request pays nothing for it until it is
+ * used. A copy made with `{ ...environ }` carries the WRITER key too.
+ */
+export function informational(this: unknown, status: string, headers: Array<[string, string]> = []): Promise<void> {
+  const writer = (this as { [WRITER]?: { informational(status: string, headers: unknown): Promise<void> } } | null)?.[WRITER];
+  if (writer === undefined) {
+    return Promise.reject(new TypeError("call gateway.informational on the environ: environ['gateway.informational'](status, headers)"));
+  }
+  try {
+    return writer.informational(status, headers);
+  } catch (error) {
+    return Promise.reject(error); // a refused status or header: the Promise says so, as typed
+  }
+}
+
 const SIGNAL: PropertyDescriptor = {
   get(this: { [WRITER]: ResponseWriter }): AbortSignal {
     return this[WRITER].signal;
@@ -31,6 +107,10 @@ const SIGNAL: PropertyDescriptor = {
 };
 const ABSOLUTE_FORM = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/;
 
+/**
+ * The environ for `head`: the path and query split from the target, the client as the proxy
+ * rules say (rule 2.8), and the keys written by `literal` (for `head.names`, or null for the plain one).
+ */
 export function buildEnviron(
   head: RequestHead,
   remoteAddress: string,
@@ -38,6 +118,7 @@ export function buildEnviron(
   info: ServerInfo,
   input: Input,
   writer: ResponseWriter,
+  literal: EnvironLiteral = plainEnviron,
 ): Environ {
   const target = head.target;
   let path = target;
@@ -52,10 +133,7 @@ export function buildEnviron(
     info.trust === null
       ? null
       : resolveClient({ address: remoteAddress, port: remotePort, scheme: info.urlScheme }, head.rawHeaders, info.trust);
-  // One literal per sequence of header names (environ-shape.ts); past the bound on sequences,
-  // the HTTP_* keys are added one by one.
-  const maker = makerFor(head.names);
-  const environ = (maker ?? bareMaker)(
+  const environ = literal(
     head,
     info,
     decodePath(path),
@@ -66,7 +144,6 @@ export function buildEnviron(
     input,
     writer,
   );
-  if (maker === null) addHeaderKeys(environ as Record<string, unknown>, head);
   // The signal is an own getter, so a copy made with `{ ...environ }` still carries it (rule 2.9),
   // and the AbortSignal behind it (about 2 µs to make) is only made if somebody asks. One
   // shared descriptor costs 0.1-0.2 µs a request; a getter written in a literal, ~0.6 µs.
@@ -75,16 +152,15 @@ export function buildEnviron(
 }
 
 /** The HTTP_* keys added one at a time: rule 2.3, repeats joined (Cookie with '; '). */
-function addHeaderKeys(environ: Record<string, unknown>, head: RequestHead): void {
+export function addHeaderKeys(environ: Record<string | symbol, unknown>, head: RequestHead): void {
   const raw = head.rawHeaders;
   const names = head.names;
   for (let i = 0; i < names.length; i++) {
-    const meaning = names[i]!;
-    const key = meaning.environKey;
+    const key = names[i]!.environKey;
     if (key === null) continue;
     const value = raw[2 * i + 1]!;
     const previous = environ[key] as string | undefined;
-    environ[key] = previous === undefined ? value : previous + meaning.joiner + value;
+    environ[key] = previous === undefined ? value : previous + names[i]!.joiner + value;
   }
 }
 

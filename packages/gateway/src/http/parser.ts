@@ -3,11 +3,16 @@
 // strict on purpose: whatever could make two parsers disagree about where a request ends (bare LF,
 // obs-fold, space before a colon, conflicting lengths, odd transfer codings) is refused, because
 // that disagreement is how request smuggling works (RFC 9112 §6.3, §11.2).
+//
+// This is the reference parser: every line of every head is read and checked. With the
+// `repeat-heads` trick on (server/engine.ts), _repeat-heads.ts lets it skip reading bytes that
+// repeat the previous head on the connection; the parser-split tests compare the two.
 import { ALPHA, AUTHORITY, COLON, CR, FIELD_VALUE, HTAB, LF, SP, TARGET, TOKEN, isHostValue, isToken, latin1 } from './_chars.ts';
 import { ChunkedDecoder } from './chunked-decoder.ts';
 import { HttpError, badRequest } from './errors.ts';
 import * as H from './_header-names.ts';
 import type { HeaderName } from './_header-names.ts';
+import { RepeatedHeads } from './_repeat-heads.ts';
 
 export interface ParserLimits {
   /** Longest request line, in bytes (414 past it). */
@@ -35,10 +40,11 @@ export interface RequestHead {
   expectContinue: boolean;
 }
 
-export interface ParserEvents {
-  onHead(head: RequestHead): void;
+/** Where the body goes as it is read; the head is taken with `takeHead()` instead. */
+export interface BodyEvents {
   onBody(chunk: Buffer): void;
-  onComplete(): void;
+  /** The last body byte was read (only for a request that has a body). */
+  onBodyEnd(): void;
 }
 
 const SLASH = 0x2f;
@@ -56,8 +62,6 @@ const OPT_KEEP_ALIVE = 2;
 
 /** A carry buffer larger than this is dropped between requests rather than kept on an idle connection. */
 const KEEP_CARRY_BYTES = 1024;
-/** The largest block of header fields kept for the repeat check (see `repeatFields`). */
-const REPEAT_BYTES = 2048;
 
 export class RequestParser {
   private state = HEAD;
@@ -75,39 +79,21 @@ export class RequestParser {
   private hosts = 0;
   private transferEncoding: string | null = null;
   private connectionOptions = 0;
-  /**
-   * The previous request's head on this connection. A keep-alive client repeats most of its
-   * head byte for byte (same target, same Host, same User-Agent…), so each field is compared
-   * with the one at the same place last time and its string reused when the bytes match: a
-   * byte comparison costs less than making a string (about 0.1 µs each), and a reused name
-   * needs no lookup of its meaning.
-   */
-  private previous: RequestHead | null = null;
-  /**
-   * The previous head's header fields as bytes, first field line to blank line, kept while a
-   * client sends the same fields again and again (a browser or an API client asking for page
-   * after page, a poller, a health check, a benchmark). Fields that match them byte for byte are
-   * the previous fields again, which one memcmp tells instead of reading them line by line; only
-   * the request line is read. Kept for blocks up to REPEAT_BYTES without Transfer-Encoding that
-   * arrived in one packet, and dropped as soon as the fields differ.
-   */
-  private repeatFields: Buffer | null = null;
-  private repeatHosts = 0;
-  private repeatOptions = 0;
-  /** While a head is read: whether every field so far matched the previous head's. */
-  private fieldsRepeating = false;
-  /** The buffer the fields of the head being read began in, and where; null once a line came through the carry. */
-  private fieldsBuf: Buffer | null = null;
-  private fieldsStart = 0;
+  /** A head read and not yet taken by the caller (`takeHead()`). */
+  private ready: RequestHead | null = null;
+  /** The `repeat-heads` trick's memory of the previous head, or null in the reference parser. */
+  private readonly repeat: RepeatedHeads | null;
 
   /** The request line limit, never more than the head limit allows (so 414 and 431 cannot swap). */
   private readonly maxLine: number;
 
   constructor(
     private readonly limits: ParserLimits,
-    private readonly events: ParserEvents,
+    private readonly events: BodyEvents,
+    repeatHeads = false,
   ) {
     this.maxLine = Math.min(limits.maxRequestLineBytes, limits.maxHeaderBytes - 2);
+    this.repeat = repeatHeads ? new RepeatedHeads() : null;
   }
 
   /** True between the first byte of a request and the end of its body. */
@@ -118,6 +104,13 @@ export class RequestParser {
   /** True once a whole request has been read; `reset()` readies the parser for the next one. */
   get complete(): boolean {
     return this.state === DONE;
+  }
+
+  /** The head just read, once: the caller calls the app with it before the body is read. */
+  takeHead(): RequestHead | null {
+    const head = this.ready;
+    this.ready = null;
+    return head;
   }
 
   reset(): void {
@@ -133,12 +126,13 @@ export class RequestParser {
   }
 
   /**
-   * Parses from `pos`; returns the index it stopped at: the end of `buf`, or the first byte after
+   * Parses from `pos`; returns the index it stopped at: the end of `buf`, the first byte after a
+   * head (take it with `takeHead()`; the body is read by the next call), or the first byte after
    * a complete request (the next pipelined request waits there until the caller resets).
    * Throws HttpError on a malformed request.
    */
   execute(buf: Buffer, pos: number): number {
-    if (this.state === HEAD) pos = this.readHead(buf, pos);
+    if (this.state === HEAD) return this.readHead(buf, pos);
     if (this.state === BODY_LENGTH) {
       const take = Math.min(this.remaining, buf.length - pos);
       if (take > 0) {
@@ -157,7 +151,7 @@ export class RequestParser {
 
   private finish(): void {
     this.state = DONE;
-    this.events.onComplete();
+    this.events.onBodyEnd();
   }
 
   private readHead(buf: Buffer, pos: number): number {
@@ -174,15 +168,18 @@ export class RequestParser {
       this.carried = 0;
       // Field names and values are copied out as strings, so the carry buffer is free again after.
       this.line(this.carry!, 0, length - 1);
-      this.fieldsBuf = null;
+      this.repeat?.lineCarried();
       pos = lf + 1;
       if (this.state !== HEAD) return pos;
     }
     while (true) {
       const head = this.head;
-      if (head !== null && head.names.length === 0 && this.repeatFields !== null && this.sameFields(buf, pos)) {
-        this.takeRepeatedFields(head);
-        return pos + this.repeatFields.length;
+      if (this.repeat !== null && head !== null && head.names.length === 0) {
+        const length = this.repeat.blockAt(buf, pos, this.limits.maxHeaderBytes - this.headBytes);
+        if (length > 0) {
+          this.takeRepeatedFields(head, length);
+          return pos + length;
+        }
       }
       const lf = buf.indexOf(LF, pos);
       if (lf === -1) {
@@ -243,12 +240,11 @@ export class RequestParser {
       // RFC 9112 §2.2: ignore empty lines before the request line (some clients send one after a body).
       if (end === start) return;
       this.requestLine(buf, start, end);
-      this.fieldsBuf = buf === this.carry ? null : buf;
-      this.fieldsStart = lf + 1;
+      this.repeat?.fieldsBegin(buf === this.carry ? null : buf, lf + 1);
     } else if (end === start) {
-      const before = this.previous;
-      this.endOfHead(this.head);
-      this.rememberFields(buf, lf + 1, before);
+      const head = this.head;
+      this.endOfHead(head);
+      this.repeat?.headRead(head, buf, lf + 1, this.transferEncoding === null, this.hosts, this.connectionOptions);
     } else {
       this.field(this.head, buf, start, end);
     }
@@ -259,18 +255,10 @@ export class RequestParser {
     while (i < end && TOKEN[buf[i]!] === 1) i++;
     if (i === start || buf[i] !== SP) throw badRequest('malformed method in request line');
     const method = methodName(buf, start, i);
-    const previous = this.previous;
-    let target: string | null = null;
     let j = i + 1;
-    if (previous !== null) {
-      // The same target as last time was checked then: only its end needs finding.
-      const known = previous.target;
-      if (buf[j + known.length] === SP && sameBytes(buf, j, j + known.length, known)) {
-        target = known;
-        j += known.length;
-      }
-    }
-    if (target === null) {
+    let target = this.repeat === null ? null : this.repeat.target(buf, j);
+    if (target !== null) j += target.length;
+    else {
       while (j < end && TARGET[buf[j]!] === 1) j++;
       if (j === i + 1 || buf[j] !== SP) throw badRequest('malformed request target');
       // CONNECT's authority-form is refused later with 501, so its target is not checked here.
@@ -278,7 +266,6 @@ export class RequestParser {
       target = latin1(buf, i + 1, j);
     }
     const minor = httpVersion(buf, j + 1, end);
-    this.fieldsRepeating = previous !== null;
     this.head = {
       method,
       target,
@@ -293,19 +280,14 @@ export class RequestParser {
 
   private field(head: RequestHead, buf: Buffer, start: number, end: number): void {
     const index = head.names.length;
-    const previous = this.previous !== null && index < this.previous.names.length ? this.previous : null;
-    let name: string | null = null;
+    const repeat = this.repeat;
+    let name = repeat === null ? null : repeat.name(index, buf, start);
     let meaning: HeaderName | null = null;
     let i = start;
-    if (previous !== null) {
-      const known = previous.rawHeaders[2 * index]!;
-      if (buf[start + known.length] === COLON && sameBytes(buf, start, start + known.length, known)) {
-        name = known;
-        meaning = previous.names[index]!;
-        i = start + known.length;
-      }
-    }
-    if (name === null) {
+    if (name !== null) {
+      meaning = repeat!.meaning(index);
+      i = start + name.length;
+    } else {
       while (i < end && TOKEN[buf[i]!] === 1) i++;
       // A space before the colon, or a line starting with whitespace (obs-fold), is refused
       // outright: RFC 9112 §5.1 and §5.2.
@@ -316,18 +298,14 @@ export class RequestParser {
     while (v < end && (buf[v] === SP || buf[v] === HTAB)) v++;
     let e = end;
     while (e > v && (buf[e - 1] === SP || buf[e - 1] === HTAB)) e--;
-    let value: string | null = null;
-    if (previous !== null) {
-      const known = previous.rawHeaders[2 * index + 1]!;
-      if (sameBytes(buf, v, e, known)) value = known; // bytes that passed the check below last time
-    }
+    let value = repeat === null ? null : repeat.value(index, buf, v, e);
     if (value === null) {
       for (let k = v; k < e; k++) {
         if (FIELD_VALUE[buf[k]!] !== 1) throw badRequest('control character in a header field value');
       }
       value = latin1(buf, v, e);
     }
-    if (this.fieldsRepeating && (name === null || value !== previous!.rawHeaders[2 * index + 1])) this.fieldsRepeating = false;
+    repeat?.fieldRead(index, name !== null, value);
     name ??= latin1(buf, start, i);
     meaning ??= H.headerName(name);
     head.rawHeaders.push(name, value);
@@ -362,49 +340,15 @@ export class RequestParser {
     }
   }
 
-  /**
-   * After a head read line by line (now `previous`): keep its fields' bytes if they repeat those
-   * of the head before it, `before`.
-   */
-  private rememberFields(buf: Buffer, end: number, before: RequestHead | null): void {
-    // The whole block must lie in this one buffer: fields cut across packets are not kept.
-    if (
-      this.fieldsRepeating &&
-      before !== null &&
-      buf === this.fieldsBuf &&
-      this.previous!.names.length === before.names.length &&
-      this.transferEncoding === null &&
-      end - this.fieldsStart <= REPEAT_BYTES
-    ) {
-      this.repeatFields = Buffer.from(buf.subarray(this.fieldsStart, end));
-      this.repeatHosts = this.hosts;
-      this.repeatOptions = this.connectionOptions;
-    } else {
-      this.repeatFields = null;
-    }
-    this.fieldsBuf = null;
-  }
-
-  /** Whether `buf` at `pos` holds the kept fields, and the head stays within its byte limit with them. */
-  private sameFields(buf: Buffer, pos: number): boolean {
-    const fields = this.repeatFields!;
-    const end = pos + fields.length;
-    // Each field line counts with its CRLF (see line()); the blank line does not.
-    if (end > buf.length || this.headBytes + fields.length - 2 > this.limits.maxHeaderBytes) return false;
-    return buf.compare(fields, 0, fields.length, pos, end) === 0;
-  }
-
-  /** The previous head's fields again (see `repeatFields`): the same checks, without the reading. */
-  private takeRepeatedFields(head: RequestHead): void {
-    const p = this.previous!;
-    head.rawHeaders = p.rawHeaders.slice(); // the app may change its copy
-    head.names = p.names;
-    head.contentLength = p.contentLength;
-    head.expectContinue = p.expectContinue;
-    this.hosts = this.repeatHosts;
-    this.connectionOptions = this.repeatOptions;
-    this.headBytes += this.repeatFields!.length - 2;
+  /** The previous head's fields again (_repeat-heads.ts): the same checks, without the reading. */
+  private takeRepeatedFields(head: RequestHead, length: number): void {
+    const repeat = this.repeat!;
+    repeat.takeBlock(head);
+    this.hosts = repeat.blockHosts;
+    this.connectionOptions = repeat.blockOptions;
+    this.headBytes += length - 2;
     this.endOfHead(head);
+    repeat.headRead(head, null, 0, true, this.hosts, this.connectionOptions);
   }
 
   private endOfHead(head: RequestHead): void {
@@ -414,7 +358,6 @@ export class RequestParser {
     // anywhere wins, whatever the order of the options.
     const options = this.connectionOptions;
     head.keepAlive = (options & OPT_CLOSE) === 0 && (head.minor === 1 || (options & OPT_KEEP_ALIVE) !== 0);
-    this.previous = head;
     if (this.transferEncoding !== null) {
       this.checkTransferEncoding(head, this.transferEncoding);
       head.contentLength = -2;
@@ -429,8 +372,7 @@ export class RequestParser {
     } else {
       this.state = DONE;
     }
-    this.events.onHead(head);
-    if (this.state === DONE) this.events.onComplete();
+    this.ready = head;
   }
 
   /** RFC 9112 §6.1 and §6.3: only a single, final `chunked` is accepted, and never beside Content-Length. */
@@ -455,18 +397,6 @@ export class RequestParser {
       throw new HttpError(501, 'transfer codings other than chunked are not supported');
     }
   }
-}
-
-/** Past this length a string made from the bytes compares faster than a loop over them. */
-const COMPARE_BY_SLICE = 24;
-
-/** Whether `buf[start..end]` holds exactly the latin-1 string `s`. */
-function sameBytes(buf: Buffer, start: number, end: number, s: string): boolean {
-  if (end - start !== s.length || end > buf.length) return false;
-  // A loop costs about 1.6 ns a byte, making a string about 55 ns plus a memcmp.
-  if (s.length > COMPARE_BY_SLICE) return latin1(buf, start, end) === s;
-  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) !== buf[start + k]) return false;
-  return true;
 }
 
 /** Content-Length is 1*DIGIT (RFC 9110 §8.6): no sign, no list, no spaces inside. */

@@ -11,6 +11,14 @@ import type { ServerInfo } from '../environ/environ.ts';
 import { compileTrust } from '../environ/proxy-trust.ts';
 import type { ForwardedHeader } from '../environ/proxy-trust.ts';
 import type { App, ErrorStream } from '../types.ts';
+import { systemClock } from '../cycle/clock.ts';
+import { PacketClock } from '../cycle/_packet-clock.ts';
+import { DirectOutput } from '../cycle/output.ts';
+import { BatchedOutput } from '../cycle/_batched-output.ts';
+import { buildEnviron } from '../environ/environ.ts';
+import { shapedEnviron } from '../environ/_environ-shape.ts';
+import { resolveEngine } from './engine.ts';
+import type { EngineChoice, Tricks } from './engine.ts';
 import type { Tap } from '../inspect/tap.ts';
 
 export interface ServerOptions {
@@ -57,6 +65,11 @@ export interface ServerOptions {
   errors?: ErrorStream;
   /** The inspector's tap (`--inspect`, see inspect/recorder.ts); off by default, and free when off. */
   inspect?: Tap;
+  /**
+   * `fast` (the default) or `reference`: with or without the speed tricks (server/engine.ts).
+   * Without this option, the GATEWAY_ENGINE environment variable decides.
+   */
+  engine?: EngineChoice;
 }
 
 export const defaults = {
@@ -88,6 +101,8 @@ export class GatewayServer implements ConnectionHost {
   private sweep: NodeJS.Timeout | null = null;
   private closingPromise: Promise<void> | null = null;
   closing = false;
+  /** Which speed tricks this server runs with (server/engine.ts). */
+  readonly tricks: Tricks;
 
   constructor(app: App, options: ServerOptions = {}) {
     if (typeof app !== 'function') throw new TypeError('createServer(app): app must be a gateway callable (environ, startResponse) => body');
@@ -105,6 +120,7 @@ export class GatewayServer implements ConnectionHost {
     const traceSink = sinkOf(o.trace);
     const logSink = sinkOf(o.accessLog);
     this.shutdownTimeoutMs = o.shutdownTimeoutMs;
+    const tricks = (this.tricks = resolveEngine(options.engine));
     this.settings = {
       app,
       info: this.info,
@@ -123,6 +139,10 @@ export class GatewayServer implements ConnectionHost {
       log: logSink === null ? null : accessLogger(logSink),
       reportError: (error) => errors.write(`gateway: app error: ${describeError(error)}\n`),
       tap: options.inspect ?? null,
+      repeatHeads: tricks['repeat-heads'],
+      makeEnviron: tricks['environ-shapes'] ? shapedEnviron : buildEnviron,
+      makeOutput: tricks['batched-writes'] ? (socket) => new BatchedOutput(socket) : (socket) => new DirectOutput(socket),
+      makeClock: tricks['packet-clock'] ? () => new PacketClock() : () => systemClock,
     };
     // allowHalfOpen: a client may send its last request and shut its side; it still gets the answer.
     this.net = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));

@@ -1,10 +1,12 @@
-// buildEnviron against a plain reading of SPEC rules 2.1–2.3. The environ is written by a
-// function made per sequence of header names (environ-shape.ts), and past a bound on sequences
-// by adding keys one by one; whichever path a request takes, the environ must be the same.
+// buildEnviron against a plain reading of SPEC rules 2.1–2.3, for both engines: the reference
+// writes the keys one by one after a plain literal (environ.ts); the environ-shapes trick writes
+// them with a literal made per sequence of header names (_environ-shape.ts), and past a bound on
+// sequences falls back to the reference. Whichever path a request takes, the environ is the same.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildEnviron } from './environ.ts';
-import type { ServerInfo } from './environ.ts';
+import type { MakeEnviron, ServerInfo } from './environ.ts';
+import { shapedEnviron } from './_environ-shape.ts';
 import { headerName } from '../http/_header-names.ts';
 import type { RequestHead } from '../http/parser.ts';
 import type { ResponseWriter } from '../cycle/response-writer.ts';
@@ -34,6 +36,8 @@ function expectedKeys(raw: string[]): Array<[string, string]> {
   return [...keys];
 }
 
+const plain = (raw: string[]): ReturnType<MakeEnviron> => buildEnviron(head('/p?q', raw), '10.0.0.1', '5000', info, input, writer);
+
 const FIXED = ['REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING', 'REQUEST_URI', 'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL', 'REMOTE_ADDR', 'REMOTE_PORT', 'gateway.version', 'gateway.url_scheme', 'gateway.input', 'gateway.errors', 'gateway.multithread', 'gateway.multiprocess', 'gateway.run_once', 'gateway.raw_headers', 'gateway.informational'];
 
 const fieldName = fc.oneof(
@@ -42,7 +46,10 @@ const fieldName = fc.oneof(
 );
 const fields = fc.array(fc.tuple(fieldName, fc.string({ unit: fc.constantFrom(...'ab ,;=1\u00e9'), maxLength: 6 })), { maxLength: 10 });
 
-describe('buildEnviron', () => {
+describe.each([
+  ['reference', buildEnviron as MakeEnviron],
+  ['environ-shapes', shapedEnviron],
+])('buildEnviron (%s)', (_engine, buildEnviron) => {
   it('has the fixed keys, then one key per field name in first-seen order, repeats joined (rule 2.3)', () => {
     // 2,000 runs make far more than the 256 sequences kept, so both ways of writing the keys run.
     fc.assert(
@@ -55,6 +62,19 @@ describe('buildEnviron', () => {
         expect(environ['gateway.raw_headers']).toBe(raw);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('writes the same environ as the other engine, key for key and in the same order', () => {
+    fc.assert(
+      fc.property(fields, (pairs) => {
+        const raw = pairs.flat();
+        const mine = buildEnviron(head('/p?q', raw), '10.0.0.1', '5000', info, input, writer);
+        const reference = (buildEnviron as MakeEnviron) === shapedEnviron ? plain(raw) : shapedEnviron(head('/p?q', raw), '10.0.0.1', '5000', info, input, writer);
+        expect(Object.entries(mine)).toEqual(Object.entries(reference));
+        expect(Object.getOwnPropertySymbols(mine)).toHaveLength(1); // the writer, for gateway.signal and informational
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -6,49 +6,19 @@
 import type { Socket } from 'node:net';
 import { HttpError } from '../http/errors.ts';
 import { RequestParser } from '../http/parser.ts';
-import type { BodyEvents, ParserLimits, RequestHead } from '../http/parser.ts';
-import type { ServerInfo } from '../environ/environ.ts';
-import type { MakeEnviron } from '../environ/environ.ts';
-import type { App } from '../types.ts';
-import type { ExchangeTap, Tap } from '../inspect/tap.ts';
-import type { Clock } from './clock.ts';
+import type { BodyEvents, RequestHead } from '../http/parser.ts';
+import type { ExchangeTap } from '../inspect/tap.ts';
 import { CLOSE, DISCARD_BODY_THEN_KEEP, MAX_DISCARD, keepOrClose } from './keep-or-close.ts';
-import type { Output } from './output.ts';
+import type { ConnectionFacts } from './keep-or-close.ts';
 import { EMPTY_INPUT, RequestBody } from './request-body.ts';
 import type { BodyOwner } from './request-body.ts';
 import { ResponseWriter } from './response-writer.ts';
 import type { ResponseSink } from './response-writer.ts';
 import { errorResponse, requestHeadText } from './server-answers.ts';
+import type { ConnectionHost, ConnectionSettings } from './settings.ts';
+import { SocketSide } from './socket-side.ts';
 
-/** Everything a connection needs from its server, fixed when the server is made. */
-export interface ConnectionSettings {
-  app: App;
-  info: ServerInfo;
-  limits: ParserLimits;
-  headersTimeoutMs: number;
-  bodyTimeoutMs: number;
-  keepAliveTimeoutMs: number;
-  maxRequestsPerConnection: number;
-  serverLine: string;
-  /** The engine's parts (server/engine.ts): the reference ones, or the speed tricks. */
-  repeatHeads: boolean;
-  makeEnviron: MakeEnviron;
-  makeOutput: (socket: Socket) => Output;
-  makeClock: () => Clock;
-  /** Called for each request and response head when tracing is on. */
-  trace: ((direction: '<' | '>', text: string) => void) | null;
-  /** Called once per finished response when the access log is on. */
-  log: ((remote: string, head: RequestHead, status: number, bytes: number) => void) | null;
-  reportError: (error: unknown) => void;
-  /** The inspector's tap (`--inspect`), or null: then each step below costs one null check. */
-  tap: Tap | null;
-}
-
-/** The server side of a connection: where it registers and whether the server is closing. */
-export interface ConnectionHost {
-  readonly closing: boolean;
-  forget(connection: Connection): void;
-}
+export type { ConnectionHost, ConnectionSettings } from './settings.ts';
 
 // Phases, for the timeout sweep (`checkDeadline`).
 const IDLE = 0; // between requests: keep-alive timeout
@@ -60,12 +30,8 @@ const CLOSING = 4; // our side is shut; waiting for the client to go
 /** Pipelined bytes or unsent response bytes past which the connection stops reading. */
 const MAX_BACKLOG = 1024 * 1024;
 
-export class Connection implements BodyEvents, BodyOwner, ResponseSink {
+export class Connection extends SocketSide implements BodyEvents, BodyOwner, ResponseSink {
   private readonly parser: RequestParser;
-  private readonly output: Output;
-  private readonly clock: Clock;
-  private readonly remoteAddress: string;
-  private readonly remotePort: string;
   /** The request being answered: its head, body and response, and the inspector's record of it. */
   private head: RequestHead | null = null;
   private body: RequestBody | null = null;
@@ -73,42 +39,27 @@ export class Connection implements BodyEvents, BodyOwner, ResponseSink {
   private tapped: ExchangeTap | null = null;
   /** Bytes of the next pipelined requests, held while the current response is in flight. */
   private held: Buffer | null = null;
-  private inPacket = false;
   private requests = 0;
   private continueSent = false;
   /** Body bytes dropped after an early answer (MAX_DISCARD). */
   private discarded = 0;
-  private peerEnded = false;
-  private closed = false;
-  private readPaused = false;
-  private drain: Promise<void> | null = null;
-  private drained: (() => void) | null = null;
   phase = IDLE;
   deadline: number;
 
   constructor(
-    private readonly socket: Socket,
-    private readonly settings: ConnectionSettings,
+    socket: Socket,
+    settings: ConnectionSettings,
     private readonly host: ConnectionHost,
   ) {
+    super(socket, settings);
     this.parser = new RequestParser(settings.limits, this, settings.repeatHeads);
-    this.output = settings.makeOutput(socket);
-    this.clock = settings.makeClock();
-    this.remoteAddress = socket.remoteAddress ?? '';
-    this.remotePort = String(socket.remotePort ?? '');
     this.deadline = Date.now() + settings.headersTimeoutMs;
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('end', () => this.onEnd());
-    socket.on('close', () => this.onClose());
-    socket.on('drain', () => this.onDrain());
-    // Errors (ECONNRESET, EPIPE) are followed by 'close', which does the cleanup.
-    socket.on('error', () => {});
   }
 
   // --- the request cycle: accept (server.ts) → read → parse → environ → call the app → respond → keep or close
 
   /** Read: bytes arrived from the client. */
-  private onData(chunk: Buffer): void {
+  protected onData(chunk: Buffer): void {
     if (this.phase === CLOSING) return; // lingering close: read and drop
     if (this.settings.tap !== null) this.settings.tap.received(this, chunk);
     if (this.held !== null) return this.hold(chunk); // an answer is still being made: wait in line
@@ -200,7 +151,7 @@ export class Connection implements BodyEvents, BodyOwner, ResponseSink {
     return keepOrClose(this.facts(framedByClose)) !== CLOSE;
   }
 
-  private facts(framedByClose: boolean): Parameters<typeof keepOrClose>[0] {
+  private facts(framedByClose: boolean): ConnectionFacts {
     const head = this.head!;
     const body = this.body;
     const max = this.settings.maxRequestsPerConnection;
@@ -280,21 +231,6 @@ export class Connection implements BodyEvents, BodyOwner, ResponseSink {
 
   // --- the response (ResponseSink) ------------------------------------------------------------
 
-  get serverLine(): string {
-    return this.settings.serverLine;
-  }
-
-  /** The time for deadlines and the Date field (clock.ts). */
-  now(): number {
-    return this.clock.now();
-  }
-
-  send(data: Uint8Array | string): Promise<void> | null {
-    if (this.output.write(data) || this.closed) return null;
-    this.drain ??= new Promise((resolve) => (this.drained = resolve));
-    return this.drain;
-  }
-
   sendInformational(head: string, code: number): Promise<void> | null {
     // An app's own 100 Continue answers the client's Expect: the server sends no second one.
     if (code === 100) {
@@ -304,38 +240,9 @@ export class Connection implements BodyEvents, BodyOwner, ResponseSink {
     return this.send(head);
   }
 
-  cork(): void {
-    this.socket.cork();
-  }
-
-  uncork(): void {
-    this.socket.uncork();
-  }
-
-  destroy(): void {
-    this.output.flush();
-    this.socket.destroy();
-  }
-
-  reportError(error: unknown): void {
-    this.settings.reportError(error);
-  }
-
   traceResponse(head: string): void {
     this.settings.trace?.('>', head);
     this.tapped?.responseHead(head);
-  }
-
-  private packetStart(): void {
-    this.inPacket = true;
-    this.clock.packetStart();
-    this.output.packetStart();
-  }
-
-  private packetEnd(): void {
-    this.inPacket = false;
-    this.output.packetEnd();
-    this.clock.packetEnd();
   }
 
   // --- errors, timeouts and closing -----------------------------------------------------------
@@ -378,9 +285,7 @@ export class Connection implements BodyEvents, BodyOwner, ResponseSink {
     this.expect(CLOSING, this.settings.keepAliveTimeoutMs);
     this.held = null;
     this.body?.discard();
-    if (this.readPaused) this.resumeReading();
-    this.output.flush();
-    this.socket.end();
+    this.endSocket();
   }
 
   /** Called by the server's sweep about once a second. */
@@ -404,8 +309,7 @@ export class Connection implements BodyEvents, BodyOwner, ResponseSink {
     }
   }
 
-  private onEnd(): void {
-    this.peerEnded = true;
+  protected onEnd(): void {
     if (this.phase === CLOSING) return this.destroy();
     // A client that shuts its side while we are still answering has gone, for all practical
     // purposes (HTTP clients close both ways at once): abort the app, as node:http does.
@@ -417,33 +321,15 @@ export class Connection implements BodyEvents, BodyOwner, ResponseSink {
     if (this.idle) this.shutdown();
   }
 
-  private onClose(): void {
-    this.closed = true;
+  protected onClose(): void {
     this.host.forget(this);
     this.writer?.abort();
     this.body?.fail(new Error('the client disconnected'));
-    this.onDrain();
   }
 
-  private onDrain(): void {
-    const resolve = this.drained;
-    this.drain = null;
-    this.drained = null;
-    resolve?.();
+  protected onWritable(): void {
     if (this.held !== null && this.writer === null && !this.inPacket && this.socket.writableLength <= MAX_BACKLOG) {
       this.resume();
     }
-  }
-
-  private pauseReading(): void {
-    if (this.readPaused) return;
-    this.readPaused = true;
-    this.socket.pause();
-  }
-
-  private resumeReading(): void {
-    if (!this.readPaused) return;
-    this.readPaused = false;
-    this.socket.resume();
   }
 }

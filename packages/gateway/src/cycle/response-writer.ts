@@ -44,6 +44,16 @@ const SMALL_BODY = 1024;
 
 const RESOLVED = Promise.resolve();
 const PENDING = Symbol('pending');
+/** What step 1 of a streamed body tells step 2: ask for the next chunk, or stop, the response is complete. */
+const NEXT = Symbol('next');
+const OVER = Symbol('over');
+
+type Chunks = Iterator<unknown> | AsyncIterator<unknown>;
+
+/** The next step of a body; a synchronous iterator's is not wrapped in a promise. */
+function nextOf(chunks: Chunks): IteratorResult<unknown> | Promise<IteratorResult<unknown>> {
+  return chunks.next() as IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
+}
 const encoder = new TextEncoder();
 
 export class ResponseWriter {
@@ -161,75 +171,86 @@ export class ResponseWriter {
     this.end();
   }
 
-  /** Sends any body: awaits it, iterates it, and closes the iterator if it stops early (rule 4.5). */
+  /**
+   * Sends any other body: awaits it, then reads its chunks one at a time, each written before the
+   * next is asked for (rule 4.3), in two steps: the head, then the rest. The iterator is closed if
+   * the response stops early (rule 4.5).
+   */
   async respondWith(body: unknown): Promise<void> {
-    let iterator: Iterator<unknown> | AsyncIterator<unknown> | null = null;
+    let chunks: Chunks | null = null;
     try {
       if (isThenable(body)) body = await body;
       if (this.aborted || this.finished) return;
       if (Array.isArray(body)) return this.respondWithArray(body);
-      iterator = iteratorOf(body);
-      let held: Uint8Array | null = null; // the first chunk, kept until we know if it is the only one
-      while (true) {
-        let step = iterator.next() as IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
-        if (isThenable(step)) {
-          if (held !== null) {
-            // Wait one turn of the event loop for the next chunk: if the body ends that soon, the
-            // response gets a Content-Length; if not, the first chunk goes out now (streaming).
-            const early = await settledSoon(step);
-            if (early === PENDING) {
-              this.sendHead(held, -1);
-              held = null;
-            } else step = early;
-          }
-          step = await step;
-        }
-        if (this.aborted || this.finished) return closeIterator(iterator, this.sink);
-        if (held !== null && this.headersSent) {
-          await this.sendChunk(held);
-          held = null;
-        }
-        if (step.done) break;
-        const bytes = toBytes(step.value);
-        if (bytes.length === 0) {
-          // An empty chunk is a flush (rule 3.7): the head, and a chunk held with it, go now.
-          if (!this.headersSent) {
-            this.sendHead(held, -1);
-            held = null;
-            if (this.framing === NO_BODY) return this.stopEarly(iterator);
-          }
-          continue;
-        }
-        if (!this.headersSent) {
-          if (held === null && !declaresLength(this.headers)) {
-            held = bytes;
-            continue;
-          }
-          if (held !== null) {
-            this.sendHead(held, -1);
-            held = null;
-          } else {
-            this.sendHead(bytes, -1);
-            if (this.framing === NO_BODY) return this.stopEarly(iterator);
-            continue;
-          }
-        }
-        if (this.framing === NO_BODY) return this.stopEarly(iterator);
-        const wait = this.sendChunk(bytes);
-        if (wait !== null) await wait;
-      }
-      if (held !== null) this.sendHead(held, held.length);
-      this.end();
+      chunks = iteratorOf(body);
+      const then = await this.sendHeadWithFirstChunk(chunks);
+      if (then !== OVER) await this.sendTheRest(chunks, then === NEXT ? null : then);
     } catch (error) {
-      if (iterator !== null) closeIterator(iterator, this.sink);
+      if (chunks !== null) closeIterator(chunks, this.sink);
       this.fail(error);
     }
   }
 
-  /** HEAD, 204 and 304 send no body: once the head is out, the rest is not needed (rule 4.6). */
-  private stopEarly(iterator: Iterator<unknown> | AsyncIterator<unknown>): void {
-    closeIterator(iterator, this.sink);
-    this.end();
+  /**
+   * Step 1: the head goes out with the first chunk that has bytes. When the app gave no
+   * Content-Length, that chunk is held for one turn of the event loop: a body that ends by then
+   * gets a Content-Length, one that does not is streamed (chunked). An empty chunk sends the head
+   * at once (a flush, rule 3.7). Returns what step 2 goes on with: a step already read, NEXT, or
+   * OVER when the response is complete.
+   */
+  private async sendHeadWithFirstChunk(chunks: Chunks): Promise<IteratorResult<unknown> | typeof NEXT | typeof OVER> {
+    const next = nextOf(chunks);
+    const step = isThenable(next) ? await next : next;
+    if (this.aborted || this.finished) return this.stopEarly(chunks);
+    if (step.done) return this.end(), OVER;
+    if (this.headersSent) return step; // an imperative write() sent it already
+    const first = toBytes(step.value);
+    if (first.length === 0 || declaresLength(this.headers)) {
+      this.sendHead(first, -1);
+      return this.framing === NO_BODY ? this.stopEarly(chunks) : NEXT;
+    }
+    const following = chunks.next();
+    const soon = isThenable(following) ? await settledSoon(following) : following;
+    if (soon !== PENDING && soon.done) {
+      this.sendFirst(first, first.length);
+      return this.end(), OVER;
+    }
+    this.sendFirst(first, -1);
+    if (this.framing === NO_BODY) return this.stopEarly(chunks);
+    return soon === PENDING ? await following : soon;
+  }
+
+  /** Step 2: every further chunk, framed as chosen, waiting for the socket when it is full. */
+  private async sendTheRest(chunks: Chunks, step: IteratorResult<unknown> | null): Promise<void> {
+    while (true) {
+      if (step === null) {
+        const next = nextOf(chunks);
+        step = isThenable(next) ? await next : next; // a synchronous iterator costs no promise
+      }
+      if (this.aborted || this.finished) return void this.stopEarly(chunks);
+      if (step.done) return this.end();
+      const bytes = toBytes(step.value);
+      if (bytes.length > 0) {
+        // HEAD, 204, 205 and 304 send no body: once the head is out, the rest is not needed (rule 4.6).
+        if (this.framing === NO_BODY) return void this.stopEarly(chunks);
+        const wait = this.sendChunk(bytes);
+        if (wait !== null) await wait;
+      }
+      step = null;
+    }
+  }
+
+  /** The held first chunk: with the head, or after it if an imperative write() sent the head meanwhile. */
+  private sendFirst(first: Uint8Array, knownLength: number): void {
+    if (!this.headersSent) this.sendHead(first, knownLength);
+    else void this.sendChunk(first);
+  }
+
+  /** Closes the iterator, and ends the response unless the client is gone. */
+  private stopEarly(chunks: Chunks): typeof OVER {
+    closeIterator(chunks, this.sink);
+    if (!this.aborted) this.end();
+    return OVER;
   }
 
   /** Writes the head, and `first` (a body chunk) with it when there is one. */
@@ -406,7 +427,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
-function iteratorOf(body: unknown): Iterator<unknown> | AsyncIterator<unknown> {
+function iteratorOf(body: unknown): Chunks {
   // Both are iterable (of characters, of numbers), and neither is a body (rule 4.1).
   if (typeof body === 'string' || body instanceof Uint8Array) {
     throw new AppError('4.1', 'the app returned a bare chunk; return an array of chunks, e.g. [body]');
@@ -421,7 +442,7 @@ function iteratorOf(body: unknown): Iterator<unknown> | AsyncIterator<unknown> {
 }
 
 /** Tells an abandoned iterator to clean up, as a WSGI server calls close() (rule 4.5). */
-function closeIterator(iterator: Iterator<unknown> | AsyncIterator<unknown>, sink: ResponseSink): void {
+function closeIterator(iterator: Chunks, sink: ResponseSink): void {
   try {
     const result = iterator.return?.();
     if (isThenable(result)) result.then(undefined, (error: unknown) => sink.reportError(error));

@@ -10,8 +10,8 @@ import { callApp } from '@gateway-interop/gateway/testing';
 import { validator } from '@gateway-interop/gateway/validate';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fieldValues, send } from '../test/http-client.ts';
-import type { WireRequest, WireResponse } from '../test/http-client.ts';
+import { fieldValues, send } from '@gateway-interop/gateway/testing';
+import type { WireRequest, WireResponse } from '@gateway-interop/gateway/testing';
 import { fromExpress } from './express.ts';
 
 const binary = randomBytes(256 * 1024);

@@ -10,8 +10,8 @@ import { validator } from '@gateway-interop/gateway/validate';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fieldValues, send } from '../test/http-client.ts';
-import type { WireRequest, WireResponse } from '../test/http-client.ts';
+import { fieldValues, send } from '@gateway-interop/gateway/testing';
+import type { WireRequest, WireResponse } from '@gateway-interop/gateway/testing';
 import { fromFastify } from './fastify.ts';
 
 const binary = randomBytes(256 * 1024);

@@ -28,9 +28,9 @@ afterAll(closeAll);
 async function get(target: string, served: App = app): Promise<{ status: number; json: Record<string, string> | null; text: string }> {
   const { port } = await start(served);
   const client = await RawClient.connect(port);
-  client.socket.write(request('GET', target));
+  await client.write(request('GET', target));
   const [response] = await client.responses(1);
-  client.socket.destroy();
+  client.close();
   const text = response!.body.toString('utf8');
   return { status: response!.status, json: response!.status === 200 ? (JSON.parse(text) as Record<string, string>) : null, text };
 }

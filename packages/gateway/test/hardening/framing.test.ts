@@ -3,7 +3,7 @@
 // closed, and a request pipelined behind the bad one is never answered. The differential fuzzer
 // (test/fuzz) covers the space between these cases; these name each rule once.
 import { describe, expect, it } from 'vitest';
-import { okApp, statuses, withServer } from './_client.ts';
+import { okApp, statuses, withServer } from './_server.ts';
 
 const H = 'Host: a\r\n';
 const FOLLOWER = `GET /follower HTTP/1.1\r\n${H}\r\n`;

@@ -6,7 +6,7 @@ import { parseCommand } from '../../src/cli/cli.ts';
 import { UsageError } from '../../src/cli/load-app.ts';
 import type { ServerOptions } from '../../src/server/server.ts';
 import type { App, Environ } from '../../src/types.ts';
-import { withServer } from './_client.ts';
+import { withServer } from './_server.ts';
 
 const SPOOF = 'X-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Proto: https\r\nForwarded: for=198.51.100.7;proto=https\r\n';
 

@@ -117,7 +117,7 @@ describe('framing chosen by the server (rule 6.1)', () => {
     const server = await start(app);
     const client = await RawClient.connect(server.port);
     await client.write(`${method} / HTTP/1.${minor}\r\nHost: t\r\n\r\n`);
-    const text = await (minor === 0 ? client.closedByServer() : client.until((t) => parseResponses(t, new Set(method === 'HEAD' ? [0] : [])).length > 0));
+    const text = await (minor === 0 ? client.waitForEnd() : client.until((t) => parseResponses(t, new Set(method === 'HEAD' ? [0] : [])).length > 0));
     const [res] = parseResponses(text, new Set(method === 'HEAD' ? [0] : []));
     return { res: res!, client };
   }
@@ -313,19 +313,19 @@ describe('connections (rule 6.4)', () => {
     const server = await start(hello);
     const a = await RawClient.connect(server.port);
     await a.write(request('GET', '/', ['Connection: close']));
-    const text = await a.closedByServer();
+    const text = await a.waitForEnd();
     expect(parseResponses(text)[0]!.headers.get('connection')).toEqual(['close']);
 
     const b = await RawClient.connect(server.port);
     await b.write('GET / HTTP/1.0\r\n\r\n');
-    await b.closedByServer();
+    await b.waitForEnd();
 
     const c = await RawClient.connect(server.port);
     await c.write('GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
     const [res] = await c.responses(1);
     expect(res!.headers.get('connection')).toEqual(['keep-alive']);
     await c.write('GET / HTTP/1.0\r\n\r\n');
-    await c.closedByServer();
+    await c.waitForEnd();
     expect(parseResponses(c.text)).toHaveLength(2);
   });
 
@@ -339,7 +339,7 @@ describe('connections (rule 6.4)', () => {
     });
     const client = await RawClient.connect(server.port);
     client.socket.end(request('GET', '/'));
-    await client.closedByServer();
+    await client.waitForEnd();
     for (let i = 0; i < 50 && !aborted; i++) await sleep(10);
     expect(aborted).toBe(true);
   });
@@ -351,7 +351,7 @@ describe('connections (rule 6.4)', () => {
     const [first] = await client.responses(1);
     const answered = client.bytes.length;
     client.socket.end();
-    await client.closedByServer();
+    await client.waitForEnd();
     expect(first!.status).toBe(200);
     expect(client.ended || client.closed).toBe(true);
     expect(client.bytes.length).toBe(answered); // nothing more was sent after the half-close

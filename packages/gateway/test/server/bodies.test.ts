@@ -106,7 +106,7 @@ describe('request bodies (rule 2.4)', () => {
     await client.responses(1);
     const piece = `${(64 * 1024).toString(16)}\r\n${'y'.repeat(64 * 1024)}\r\n`;
     for (let i = 0; i < 20 && !client.closed && !client.ended; i++) await client.write(piece).catch(() => {});
-    await client.closedByServer();
+    await client.waitForEnd();
     expect(client.ended || client.closed).toBe(true);
   });
 });
@@ -131,7 +131,7 @@ describe('Expect: 100-continue (rule 6.3)', () => {
     });
     const client = await RawClient.connect(server.port);
     await client.write('POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n');
-    const text = await client.closedByServer();
+    const text = await client.waitForEnd();
     expect(text).not.toContain('100 Continue');
     const [res] = parseResponses(text);
     expect(res!.status).toBe(403);

@@ -23,7 +23,7 @@ async function refusal(raw: string, options = {}): Promise<{ status: number; tex
   const server = await start(reader, options);
   const client = await RawClient.connect(server.port);
   await client.write(raw);
-  const text = await client.closedByServer();
+  const text = await client.waitForEnd();
   return { status: parseResponses(text)[0]?.status ?? 0, text };
 }
 
@@ -53,7 +53,7 @@ async function refusalBytes(raw: string, options = {}): Promise<{ bytes: Buffer 
   const server = await start(reader, options);
   const client = await RawClient.connect(server.port);
   await client.write(raw);
-  await client.closedByServer();
+  await client.waitForEnd();
   return { bytes: client.bytes };
 }
 
@@ -97,7 +97,7 @@ describe('malformed requests get a 4xx/5xx and a closed connection (rule 6.5)', 
     const server = await start(reader, { maxBodyBytes: 10 });
     const client = await RawClient.connect(server.port);
     await client.write('POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n12345678\r\n');
-    const text = await client.closedByServer();
+    const text = await client.waitForEnd();
     expect(parseResponses(text)[0]!.status).toBe(413);
   });
 
@@ -105,7 +105,7 @@ describe('malformed requests get a 4xx/5xx and a closed connection (rule 6.5)', 
     const server = await start(hello);
     const bad = await RawClient.connect(server.port);
     await bad.write('BROKEN\r\n\r\n');
-    await bad.closedByServer();
+    await bad.waitForEnd();
     expect(await (await fetch(`${server.url}/`)).text()).toBe('hello');
   });
 });
@@ -161,7 +161,7 @@ describe('app failures (rule 5.1)', () => {
     });
     const client = await RawClient.connect(server.port);
     await client.write(request('GET', '/'));
-    const text = await client.closedByServer();
+    const text = await client.waitForEnd();
     expect(text).toContain('partial');
     expect(text.endsWith('0\r\n\r\n')).toBe(false);
   });
@@ -177,7 +177,7 @@ describe('app failures (rule 5.1)', () => {
     });
     const client = await RawClient.connect(server.port);
     await client.write(request('GET', '/'));
-    const text = await client.closedByServer();
+    const text = await client.waitForEnd();
     expect(text.endsWith('\r\n\r\nabc')).toBe(true);
   });
 });

@@ -205,7 +205,7 @@ describe('interim responses (rule 6.6)', () => {
     const server = await start(hinted);
     const client = await RawClient.connect(server.port);
     await client.write('GET / HTTP/1.0\r\n\r\n');
-    const text = await client.closedByServer();
+    const text = await client.waitForEnd();
     expect(text.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
   });
 

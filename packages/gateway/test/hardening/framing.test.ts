@@ -100,8 +100,9 @@ describe('framing that cannot be smuggled', () => {
       expect(statuses(text)).toEqual([status]);
       expect(text).toContain('Connection: close\r\n');
     });
-    // Refused where the bad byte is (framing errors after the head may already have called the app).
-    if (!/chunk|trailers/.test(name)) expect(app.calls).toBe(0);
+    // Refused where the bad byte is: a bad head never reaches the app; a body framing error comes
+    // after a good head, which may already have called it, once (never for the follower).
+    expect(app.calls).toBeLessThanOrEqual(/chunk|trailers/.test(name) ? 1 : 0);
   });
 
   it('after a chunked body refused mid-stream, the app sees its input fail and the client gets 400', async () => {

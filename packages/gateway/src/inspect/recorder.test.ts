@@ -90,7 +90,7 @@ describe('Recorder', () => {
       expect(x.timings[layer]).toBeGreaterThanOrEqual(0);
   });
 
-  it('records write() calls and streamed chunks, and the client gets the same bytes as untapped', async () => {
+  it('6.7 records write() calls and streamed chunks, and the client gets the same bytes as untapped', async () => {
     const app = async function* (_environ: Environ, startResponse: StartResponse) {
       const write = startResponse('200 OK', [['Content-Type', 'text/plain']]);
       await write('first ');
@@ -116,7 +116,7 @@ describe('Recorder', () => {
     expect(x.body.bytes.toString()).toBe('first second third');
   });
 
-  it('keeps the last `capacity` exchanges, oldest first, and finds them by id', async () => {
+  it('6.7 keeps the last `capacity` exchanges, oldest first, and finds them by id', async () => {
     const recorder = new Recorder({ capacity: 3 });
     const { port } = await start(hello, recorder);
     for (let i = 0; i < 5; i++)
@@ -130,7 +130,7 @@ describe('Recorder', () => {
     expect(recorder.get(1)).toBeUndefined();
   });
 
-  it('cuts bodies at the limit and says the total', async () => {
+  it('6.7 cuts bodies at the limit and says the total', async () => {
     const echo: App = (environ, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'application/octet-stream']]);
       return environ['gateway.input'];
@@ -165,7 +165,7 @@ describe('Recorder', () => {
     expect(seen).toEqual([0]);
   });
 
-  it('still closes a body the client abandons (rule 4.5)', async () => {
+  it('6.7 still closes a body the client abandons (rule 4.5)', async () => {
     let closed = false;
     const endless: App = (_environ, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'text/plain']]);

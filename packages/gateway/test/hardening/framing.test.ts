@@ -89,7 +89,7 @@ const REFUSED: Array<[string, string, number]> = [
   ['Expect: something else', `GET / HTTP/1.1\r\n${H}Expect: fly\r\n\r\n`, 417],
 ];
 
-describe('framing that cannot be smuggled', () => {
+describe('6.5 framing that cannot be smuggled', () => {
   it.each(REFUSED)('refuses %s, closes, and answers nothing behind it', async (name, request, status) => {
     const app = okApp();
     await withServer(app, {}, async (server) => {

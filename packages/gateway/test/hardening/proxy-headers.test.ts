@@ -27,7 +27,7 @@ async function seen(options: ServerOptions, fields: string): Promise<Pick<Enviro
   return { REMOTE_ADDR: e.REMOTE_ADDR, REMOTE_PORT: e.REMOTE_PORT, 'gateway.url_scheme': e['gateway.url_scheme'], HTTP_X_FORWARDED_FOR: e.HTTP_X_FORWARDED_FOR };
 }
 
-describe('proxy headers', () => {
+describe('2.8 proxy headers', () => {
   it('are passed to the app but never change REMOTE_ADDR or gateway.url_scheme by default', async () => {
     const e = await seen({}, SPOOF);
     expect(e.REMOTE_ADDR).toBe('127.0.0.1');

@@ -22,7 +22,7 @@ const digest: App = async (environ, startResponse) => {
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
-describe('request bodies (rule 2.4)', () => {
+describe('2.4 request bodies', () => {
   it('reads a Content-Length body sent by fetch', async () => {
     const server = await start(digest);
     const body = randomBytes(300_000);
@@ -111,7 +111,7 @@ describe('request bodies (rule 2.4)', () => {
   });
 });
 
-describe('Expect: 100-continue (rule 6.3)', () => {
+describe('6.3 Expect: 100-continue', () => {
   it('sends 100 Continue when the app reads the body, then the answer', async () => {
     const server = await start(digest);
     const client = await RawClient.connect(server.port);
@@ -139,7 +139,7 @@ describe('Expect: 100-continue (rule 6.3)', () => {
   });
 });
 
-describe('backpressure (rule 4.3)', () => {
+describe('4.3 backpressure', () => {
   it('a client that does not read slows the app down', async () => {
     let pulled = 0;
     const chunk = Buffer.alloc(64 * 1024, 0x61);

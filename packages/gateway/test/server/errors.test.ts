@@ -57,7 +57,7 @@ async function refusalBytes(raw: string, options = {}): Promise<{ bytes: Buffer 
   return { bytes: client.bytes };
 }
 
-describe('malformed requests get a 4xx/5xx and a closed connection (rule 6.5)', () => {
+describe('6.5 malformed requests get a 4xx/5xx and a closed connection', () => {
   it.each(MALFORMED)('%s', async (_name, raw, status) => {
     const result = await refusal(raw);
     expect(result.status).toBe(status);
@@ -110,7 +110,7 @@ describe('malformed requests get a 4xx/5xx and a closed connection (rule 6.5)', 
   });
 });
 
-describe('app failures (rule 5.1)', () => {
+describe('5.1 app failures', () => {
   const cases: Array<[string, App]> = [
     ['throws synchronously', () => { throw new Error('sync'); }],
     ['rejects', async () => { throw new Error('async'); }],
@@ -136,7 +136,7 @@ describe('app failures (rule 5.1)', () => {
     }
   });
 
-  it('500 when startResponse is called twice without an error (3.5)', async () => {
+  it('3.5 500 when startResponse is called twice without an error', async () => {
     const server = await start((_e, sr) => {
       sr('200 OK', []);
       sr('201 Created', []);
@@ -166,7 +166,7 @@ describe('app failures (rule 5.1)', () => {
     expect(text.endsWith('0\r\n\r\n')).toBe(false);
   });
 
-  it('a body longer than its Content-Length is cut at the declared length (4.4)', async () => {
+  it('4.4 a body longer than its Content-Length is cut at the declared length', async () => {
     const server = await start((_e, sr) => {
       sr('200 OK', [['Content-Length', '3']]);
       return (async function* () {
@@ -182,7 +182,7 @@ describe('app failures (rule 5.1)', () => {
   });
 });
 
-describe('client disconnects (rules 2.9, 4.5, 5.2)', () => {
+describe('5.2 client disconnects (rules 2.9, 4.5 too)', () => {
   it('aborts the signal and calls return() on the body iterator', async () => {
     let aborted = false;
     let returned = false;

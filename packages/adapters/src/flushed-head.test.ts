@@ -5,10 +5,10 @@
 // known: chunked, no Content-Length, under both servers.
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@gateway-interop/gateway';
 import type { App } from '@gateway-interop/gateway';
+import { RawClient } from '@gateway-interop/gateway/testing';
 import { validator } from '@gateway-interop/gateway/validate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromFetchHandler } from './fetch-handler.ts';
@@ -34,37 +34,19 @@ async function nodePort(handler: (req: IncomingMessage, res: ServerResponse) => 
 
 /** Sends a chunked upload one word at a time, each only once the head and the last echo are in. */
 async function pingPong(port: number): Promise<string> {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.on('error', () => {});
-  let text = '';
-  const waiters: Array<() => void> = [];
-  socket.on('data', (chunk: Buffer) => {
-    text += chunk.toString('latin1');
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const until = async (test: () => boolean): Promise<void> => {
-    const deadline = Date.now() + 2_000;
-    while (!test()) {
-      if (Date.now() > deadline) throw new Error(`no answer in time; got ${JSON.stringify(text)}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
-  };
+  const client = await RawClient.connect(port);
   try {
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    socket.write('POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n');
-    await until(() => text.includes('\r\n\r\n'));
+    await client.write('POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n');
+    await client.waitFor((text) => text.includes('\r\n\r\n'), 2_000);
     for (const word of ['ping', 'pong']) {
-      socket.write(`4\r\n${word}\r\n`);
-      await until(() => text.includes(word));
+      await client.write(`4\r\n${word}\r\n`);
+      await client.waitFor((text) => text.includes(word), 2_000);
     }
-    socket.write('0\r\n\r\n');
-    await until(() => text.endsWith('0\r\n\r\n'));
+    await client.write('0\r\n\r\n');
+    const text = await client.waitFor((received) => received.endsWith('0\r\n\r\n'), 2_000);
     return text.slice(0, text.indexOf('\r\n'));
   } finally {
-    socket.destroy();
+    client.close();
   }
 }
 

@@ -2,7 +2,7 @@
 // headers on every answer, escaping in the server-rendered pages, the event stream, the compare
 // form's cross-site refusal. (The page in a browser: tests/inspector.)
 import http from 'node:http';
-import net from 'node:net';
+import { RawClient } from '../testing/raw-client.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve } from '../server/server.ts';
 import type { ServeHandle } from '../server/server.ts';
@@ -39,17 +39,15 @@ async function setup(): Promise<{ app: ServeHandle; page: ServeHandle; recorder:
 }
 
 /** A request with a raw target (fetch would normalise it). */
-function rawGet(port: number, target: string, headers = ''): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () =>
-      socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`),
-    );
-    const parts: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => parts.push(chunk));
-    socket.on('end', () => socket.end());
-    socket.on('close', () => resolve(Buffer.concat(parts).toString('utf8')));
-    socket.on('error', reject);
-  });
+async function rawGet(port: number, target: string, headers = ''): Promise<string> {
+  const client = await RawClient.connect(port);
+  try {
+    await client.write(`GET ${target} HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`);
+    await client.waitForEnd();
+    return client.bytes.toString('utf8');
+  } finally {
+    client.close();
+  }
 }
 
 describe('inspectorApp', () => {

@@ -1,7 +1,7 @@
 // The recorder over real sockets: what the tap sees at each step, that it is bounded (ring of
 // exchanges, bodies cut with their totals kept), that it does not change what the client gets, and
 // that an abandoned body is still closed through it (rule 4.5).
-import net from 'node:net';
+import { RawClient } from '../testing/raw-client.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve } from '../server/server.ts';
 import type { ServeHandle } from '../server/server.ts';
@@ -24,15 +24,14 @@ async function start(app: App, recorder: Recorder): Promise<ServeHandle> {
  * everything the server sent. The client does not shut its side first: the server would take that
  * as the client gone and stop the answer (as node:http does).
  */
-function raw(port: number, text: string | Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
-    socket.on('end', () => socket.end());
-    const parts: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => parts.push(chunk));
-    socket.on('close', () => resolve(Buffer.concat(parts).toString('latin1')));
-    socket.on('error', reject);
-  });
+async function raw(port: number, text: string | Buffer): Promise<string> {
+  const client = await RawClient.connect(port);
+  try {
+    await client.write(text);
+    return await client.waitForEnd();
+  } finally {
+    client.close();
+  }
 }
 
 const hello: App = (_environ, startResponse) => {
@@ -91,7 +90,7 @@ describe('Recorder', () => {
       expect(x.timings[layer]).toBeGreaterThanOrEqual(0);
   });
 
-  it('records write() calls and streamed chunks, and the client gets the same bytes as untapped', async () => {
+  it('6.7 records write() calls and streamed chunks, and the client gets the same bytes as untapped', async () => {
     const app = async function* (_environ: Environ, startResponse: StartResponse) {
       const write = startResponse('200 OK', [['Content-Type', 'text/plain']]);
       await write('first ');
@@ -117,7 +116,7 @@ describe('Recorder', () => {
     expect(x.body.bytes.toString()).toBe('first second third');
   });
 
-  it('keeps the last `capacity` exchanges, oldest first, and finds them by id', async () => {
+  it('6.7 keeps the last `capacity` exchanges, oldest first, and finds them by id', async () => {
     const recorder = new Recorder({ capacity: 3 });
     const { port } = await start(hello, recorder);
     for (let i = 0; i < 5; i++)
@@ -131,7 +130,7 @@ describe('Recorder', () => {
     expect(recorder.get(1)).toBeUndefined();
   });
 
-  it('cuts bodies at the limit and says the total', async () => {
+  it('6.7 cuts bodies at the limit and says the total', async () => {
     const echo: App = (environ, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'application/octet-stream']]);
       return environ['gateway.input'];
@@ -166,7 +165,7 @@ describe('Recorder', () => {
     expect(seen).toEqual([0]);
   });
 
-  it('still closes a body the client abandons (rule 4.5)', async () => {
+  it('6.7 still closes a body the client abandons (rule 4.5)', async () => {
     let closed = false;
     const endless: App = (_environ, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'text/plain']]);
@@ -183,15 +182,10 @@ describe('Recorder', () => {
     };
     const recorder = new Recorder();
     const { port } = await start(endless, recorder);
-    await new Promise<void>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () =>
-        socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'),
-      );
-      socket.once('data', () => {
-        socket.destroy();
-        resolve();
-      });
-    });
+    const client = await RawClient.connect(port);
+    await client.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await client.waitFor((text) => text.length > 0);
+    client.close();
     await expect.poll(() => closed, { timeout: 5000 }).toBe(true);
   });
 });

@@ -28,9 +28,11 @@ export class ResponseCheck {
   }
 
   /**
-   * One chunk produced by the body or by write, checked before the server sees it. An empty one
-   * from write or an iterator is a flush once startResponse was called (3.7); in an array, which
-   * the server knows in full, it is nothing.
+   * One chunk produced by the body or by write, checked before the server sees it.
+   * 1.2 "The app must call `startResponse` before the first non-empty chunk is produced".
+   * 3.7 "an empty chunk, written with `write('')` or yielded by a body iterator, after
+   * `startResponse` asks the server to send the headers now … An empty chunk in an array body
+   * flushes nothing".
    */
   chunk(value: unknown, source: string, inArray = false): void {
     checkChunk(value, source);
@@ -47,7 +49,7 @@ export class ResponseCheck {
     this.headersSent = true;
   }
 
-  /** The body ran to its end. */
+  /** 1.2 "At the latest, it must call it before its body finishes." */
   end(): void {
     this.ended = true;
     this.headersSent = true;
@@ -55,7 +57,7 @@ export class ResponseCheck {
     this.checkLength(this.produced < (this.declared ?? 0), 'fewer');
   }
 
-  /** 4.4 "Producing more bytes or fewer is an app error." No body is sent for HEAD, 204, 205, 304 (4.6). */
+  /** 4.4 "Producing more bytes or fewer is an app error". No body is sent for HEAD, 204, 205, 304 (4.6). */
   private checkLength(wrong: boolean, which: string): void {
     if (wrong && !this.bodiless) {
       fail('4.4', `the app produced ${which} body bytes (${this.produced}) than its Content-Length ${this.declared}; make the header match the body or leave it out.`);
@@ -81,7 +83,10 @@ function checkBody(body: unknown): asserts body is Body {
   }
 }
 
-/** Reports one step of the app's iterator; the caller closes the iterator if this throws (4.5). */
+/**
+ * Reports one step of the app's iterator; the caller closes the iterator if this throws:
+ * 4.5 "If the server stops iterating before the end … it calls the iterator's `return()`."
+ */
 function afterStep<S extends Step>(step: S, response: ResponseCheck): S {
   if (step.done === true) response.end();
   else response.chunk(step.value, 'the body');

@@ -144,7 +144,10 @@ export function checkGatewayKeys(env: Env): ErrorStream {
   };
 }
 
-/** 2.6 "`SERVER_NAME` and `SERVER_PORT` are the address the server listens on." 2.7 the peer. */
+/**
+ * 2.6 "`SERVER_NAME` and `SERVER_PORT` are the address the server listens on."
+ * 2.7 "`REMOTE_ADDR` and `REMOTE_PORT` are the peer of the TCP connection, as strings."
+ */
 export function checkAddresses(env: Env): void {
   if (text(env, 'SERVER_NAME', '2.6') === '') fail('2.6', 'SERVER_NAME must not be empty.');
   const port = text(env, 'SERVER_PORT', '2.6');

@@ -3,8 +3,8 @@
 // it in tests (`serve(validator(app))`, `callApp(validator(app))`): a conforming app and server
 // pass through unchanged, byte for byte; the first broken rule throws a GatewaySpecError.
 //
-// What it checks, by SPEC.md rule (section 2 lives in _validate-environ.ts, section 4 in
-// _validate-body.ts):
+// What it checks, by SPEC.md rule (section 2 lives in _environ.ts, section 4 in _body.ts); each
+// check quotes its rule's words in a doc comment:
 //   1.1  the app, and the startResponse the server passes, are functions
 //   1.2  no non-empty chunk, and no end of body, before startResponse is called
 //   2.1  environ is a plain object, never passed twice
@@ -36,8 +36,10 @@
 //   4.5  return() reaches the app's iterator, also when the validator stops it on a violation
 //   6.6  gateway.informational, if there, is a function; the app calls it with a 1xx other than
 //        101 and valid headers, before the headers are sent; it returns a Promise
-// Not seen from between the two sides, so left to the server's tests: 2.8, 3.3, 3.7's wire
-// timing, 4.6, 5.x, 6.x. App errors (1.3, 5.1) pass through untouched.
+// Not seen from between the two sides, so left to the server's tests: 1.3 and 5.1 (app errors
+// pass through untouched), 2.8, 3.3, 3.7's wire timing, 4.6, 5.x, 6.x; 7.x, the
+// mount dispatcher's (test/compose), and 8.x, other servers' (the adapters and fidelity suites).
+// src/validate/spec.test.ts holds these two lists to SPEC.md.
 import { ResponseCheck, wrapBody } from './_body.ts';
 import { checkEnviron } from './_environ.ts';
 import { fail, isPromiseLike, show } from './_error.ts';
@@ -152,8 +154,8 @@ function wrapStartResponse(start: StartResponse, response: ResponseCheck): Start
 }
 
 /**
- * 6.6 "`gateway.informational(status, headers)` sends an interim response … a 1xx other than
- * 101 … before the headers of the final response are sent."
+ * 6.6 "`environ['gateway.informational'](status, headers)` sends a 1xx response … a 1xx other
+ * than 101 … before the headers of the final response are sent"
  */
 function wrapInformational(environ: Environ, response: ResponseCheck): void {
   const informational: unknown = environ['gateway.informational'];

@@ -2,6 +2,7 @@
 // encoded separators and dot segments reach the dispatcher as a client could send them.
 import { afterAll, describe, expect, it } from 'vitest';
 import { mount } from '../../src/compose/mount.ts';
+import { callApp } from '../../src/testing/testing.ts';
 import type { App } from '../../src/types.ts';
 import { RawClient, closeAll, request, start } from '../helpers.ts';
 
@@ -28,9 +29,9 @@ afterAll(closeAll);
 async function get(target: string, served: App = app): Promise<{ status: number; json: Record<string, string> | null; text: string }> {
   const { port } = await start(served);
   const client = await RawClient.connect(port);
-  client.socket.write(request('GET', target));
+  await client.write(request('GET', target));
   const [response] = await client.responses(1);
-  client.socket.destroy();
+  client.close();
   const text = response!.body.toString('utf8');
   return { status: response!.status, json: response!.status === 200 ? (JSON.parse(text) as Record<string, string>) : null, text };
 }
@@ -94,6 +95,24 @@ describe('mount() over a socket', () => {
 
   it('7.3 absolute-form targets are routed on their path', async () => {
     expect((await get('http://test/express/hello')).json).toMatchObject({ name: 'express', PATH_INFO: '/hello' });
+  });
+});
+
+describe('mount() in process: the path below the mount point', () => {
+  it('7.2 is read from the raw target, so a decoded PATH_INFO alone cannot route through %2F', async () => {
+    const result = await callApp(app, { PATH_INFO: '/express/hello', REQUEST_URI: '/express%2Fhello' });
+    expect(result.status).toBe('404 Not Found');
+  });
+
+  it('7.2 is PATH_INFO encoded again once a middleware rewrote it away from REQUEST_URI', async () => {
+    const result = await callApp(app, { PATH_INFO: '/express/hello', REQUEST_URI: '/rewritten?x=1' });
+    expect(JSON.parse(result.text)).toEqual({
+      name: 'express',
+      SCRIPT_NAME: '/express',
+      PATH_INFO: '/hello',
+      QUERY_STRING: '',
+      REQUEST_URI: '/rewritten?x=1',
+    });
   });
 });
 

@@ -4,7 +4,7 @@
 // rejection, no socket and no timer left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App, Body } from '../../src/types.ts';
-import { sleep, statuses, withServer } from './_client.ts';
+import { sleep, statuses, withServer } from './_server.ts';
 
 const GET = 'GET / HTTP/1.1\r\nHost: a\r\n\r\n';
 const unhandled: unknown[] = [];
@@ -140,7 +140,7 @@ describe('the client goes away', () => {
         const client = await server.open();
         client.write('GET / HTTP/1.1\r\nHost: a\r\nX-Half: ');
         await sleep(20);
-        client.destroy();
+        client.close();
         await client.waitForEnd();
         for (let i = 0; i < 100 && server.handle.server.connectionCount > 0; i++) await sleep(10);
         expect(server.handle.server.connectionCount).toBe(0);
@@ -170,7 +170,7 @@ describe('the client goes away', () => {
           const client = await server.open();
           client.write('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nhalf');
           await sleep(20);
-          client.destroy();
+          client.close();
           await done;
         },
       );
@@ -207,7 +207,7 @@ describe('the client goes away', () => {
         const client = await server.open();
         client.write(GET);
         await client.waitFor(/chunk 3/);
-        client.destroy();
+        client.close();
         for (let i = 0; i < 100 && !finallyRan; i++) await sleep(10);
       },
     );
@@ -236,7 +236,7 @@ describe('the client goes away', () => {
         client.socket.pause(); // never read: the server's writes back up
         client.write(GET);
         await sleep(200);
-        client.destroy();
+        client.close();
         for (let i = 0; i < 200 && !finallyRan; i++) await sleep(10);
       },
     );

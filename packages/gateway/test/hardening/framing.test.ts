@@ -3,7 +3,7 @@
 // closed, and a request pipelined behind the bad one is never answered. The differential fuzzer
 // (test/fuzz) covers the space between these cases; these name each rule once.
 import { describe, expect, it } from 'vitest';
-import { okApp, statuses, withServer } from './_client.ts';
+import { okApp, statuses, withServer } from './_server.ts';
 
 const H = 'Host: a\r\n';
 const FOLLOWER = `GET /follower HTTP/1.1\r\n${H}\r\n`;
@@ -89,7 +89,7 @@ const REFUSED: Array<[string, string, number]> = [
   ['Expect: something else', `GET / HTTP/1.1\r\n${H}Expect: fly\r\n\r\n`, 417],
 ];
 
-describe('framing that cannot be smuggled', () => {
+describe('6.5 framing that cannot be smuggled', () => {
   it.each(REFUSED)('refuses %s, closes, and answers nothing behind it', async (name, request, status) => {
     const app = okApp();
     await withServer(app, {}, async (server) => {
@@ -100,8 +100,9 @@ describe('framing that cannot be smuggled', () => {
       expect(statuses(text)).toEqual([status]);
       expect(text).toContain('Connection: close\r\n');
     });
-    // Refused where the bad byte is (framing errors after the head may already have called the app).
-    if (!/chunk|trailers/.test(name)) expect(app.calls).toBe(0);
+    // Refused where the bad byte is: a bad head never reaches the app; a body framing error comes
+    // after a good head, which may already have called it, once (never for the follower).
+    expect(app.calls).toBeLessThanOrEqual(/chunk|trailers/.test(name) ? 1 : 0);
   });
 
   it('after a chunked body refused mid-stream, the app sees its input fail and the client gets 400', async () => {

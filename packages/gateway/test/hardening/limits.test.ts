@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/cli.ts';
 import { defaults } from '../../src/server/server.ts';
-import { okApp, statuses, withServer } from './_client.ts';
+import { okApp, statuses, withServer } from './_server.ts';
 
 const H = 'Host: a\r\n';
 const FOLLOWER = `GET /follower HTTP/1.1\r\n${H}\r\n`;

@@ -6,7 +6,7 @@ import { parseCommand } from '../../src/cli/cli.ts';
 import { UsageError } from '../../src/cli/load-app.ts';
 import type { ServerOptions } from '../../src/server/server.ts';
 import type { App, Environ } from '../../src/types.ts';
-import { withServer } from './_client.ts';
+import { withServer } from './_server.ts';
 
 const SPOOF = 'X-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Proto: https\r\nForwarded: for=198.51.100.7;proto=https\r\n';
 
@@ -27,7 +27,7 @@ async function seen(options: ServerOptions, fields: string): Promise<Pick<Enviro
   return { REMOTE_ADDR: e.REMOTE_ADDR, REMOTE_PORT: e.REMOTE_PORT, 'gateway.url_scheme': e['gateway.url_scheme'], HTTP_X_FORWARDED_FOR: e.HTTP_X_FORWARDED_FOR };
 }
 
-describe('proxy headers', () => {
+describe('2.8 proxy headers', () => {
   it('are passed to the app but never change REMOTE_ADDR or gateway.url_scheme by default', async () => {
     const e = await seen({}, SPOOF);
     expect(e.REMOTE_ADDR).toBe('127.0.0.1');

@@ -4,7 +4,7 @@
 // to the error stream, and the connection serves the next request.
 import { describe, expect, it } from 'vitest';
 import type { HeaderList } from '../../src/types.ts';
-import { statuses, withServer } from './_client.ts';
+import { statuses, withServer } from './_server.ts';
 
 const GET = 'GET / HTTP/1.1\r\nHost: a\r\n\r\n';
 

@@ -5,7 +5,8 @@
 // wait for outcomes, never for a particular time.
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/types.ts';
-import { RawClient, okApp, sleep, statuses, withServer } from './_client.ts';
+import { RawClient } from '../../src/testing/raw-client.ts';
+import { okApp, sleep, statuses, withServer } from './_server.ts';
 
 const H = 'Host: a\r\n';
 
@@ -96,7 +97,7 @@ describe('timeouts', () => {
       await sleep(50);
       const closed = server.handle.close();
       // The server stops listening while it drains; the request in flight is served, then closed.
-      await expect(RawClient.open(server.port)).rejects.toThrow(/ECONNREFUSED/);
+      await expect(RawClient.connect(server.port)).rejects.toThrow(/ECONNREFUSED/);
       release();
       await closed;
       const text = await client.waitForEnd();

@@ -36,7 +36,7 @@ const withStart =
   };
 
 describe('a simple GET', () => {
-  it('answers with Content-Length, Date (IMF-fixdate) and Server', async () => {
+  it('6.2 answers with Content-Length, Date (IMF-fixdate) and Server', async () => {
     const server = await start(hello);
     const client = await RawClient.connect(server.port);
     await client.write(request('GET', '/hello'));
@@ -50,7 +50,7 @@ describe('a simple GET', () => {
     client.close();
   });
 
-  it('works with fetch, and keeps the app Date and Server when it sends them', async () => {
+  it('6.2 works with fetch, and keeps the app Date and Server when it sends them', async () => {
     const server = await start((_e, sr) => {
       sr('200 OK', [['Date', 'Thu, 01 Jan 1970 00:00:00 GMT'], ['Server', 'mine']]);
       return [];
@@ -61,7 +61,7 @@ describe('a simple GET', () => {
     expect(res.headers.get('content-length')).toBe('0');
   });
 
-  it('keeps repeated response fields repeated and in order (rule 3.3)', async () => {
+  it('3.3 keeps repeated response fields repeated and in order', async () => {
     const server = await start((_e, sr) => {
       sr('200 OK', [['Set-Cookie', 'a=1'], ['X-A', '1'], ['Set-Cookie', 'b=2']]);
       return ['ok'];
@@ -76,7 +76,7 @@ describe('a simple GET', () => {
 });
 
 describe('environ over the wire (section 2)', () => {
-  it('splits path and query, decodes PATH_INFO, keeps REQUEST_URI and raw headers', async () => {
+  it('2.2 splits path and query, decodes PATH_INFO, keeps REQUEST_URI and raw headers', async () => {
     const server = await start(withStart(echoEnviron));
     const client = await RawClient.connect(server.port);
     await client.write(request('GET', '/caf%C3%A9/a%2Fb?x=%20y&z', ['X-Dup: 1', 'x-dup: 2']));
@@ -90,7 +90,7 @@ describe('environ over the wire (section 2)', () => {
     client.close();
   });
 
-  it('joins repeated fields, skips names with "_", and maps absolute-form targets', async () => {
+  it('2.3 joins repeated fields, skips names with "_", and maps absolute-form targets', async () => {
     let environ: Environ | undefined;
     const server = await start((e, sr) => {
       environ = e;
@@ -112,12 +112,12 @@ describe('environ over the wire (section 2)', () => {
   });
 });
 
-describe('framing chosen by the server (rule 6.1)', () => {
+describe('6.1 framing chosen by the server', () => {
   async function get(app: App, minor = 1, method = 'GET'): Promise<{ res: ReturnType<typeof parseResponses>[0]; client: RawClient }> {
     const server = await start(app);
     const client = await RawClient.connect(server.port);
     await client.write(`${method} / HTTP/1.${minor}\r\nHost: t\r\n\r\n`);
-    const text = await (minor === 0 ? client.closedByServer() : client.until((t) => parseResponses(t, new Set(method === 'HEAD' ? [0] : [])).length > 0));
+    const text = await (minor === 0 ? client.waitForEnd() : client.until((t) => parseResponses(t, new Set(method === 'HEAD' ? [0] : [])).length > 0));
     const [res] = parseResponses(text, new Set(method === 'HEAD' ? [0] : []));
     return { res: res!, client };
   }
@@ -191,7 +191,7 @@ describe('framing chosen by the server (rule 6.1)', () => {
     client.close();
   });
 
-  it('gives HEAD the GET framing headers and no body (rule 4.6)', async () => {
+  it('4.6 gives HEAD the GET framing headers and no body', async () => {
     const a = await get(hello, 1, 'HEAD');
     expect(a.res.headers.get('content-length')).toEqual(['13']);
     const declared = await get((_e, sr) => { sr('200 OK', [['Content-Length', '25']]); return []; }, 1, 'HEAD');
@@ -223,7 +223,7 @@ describe('framing chosen by the server (rule 6.1)', () => {
     b.client.close();
   });
 
-  it('sends no body and no framing for 204 and 304', async () => {
+  it('4.6 sends no body and no framing for 204 and 304', async () => {
     for (const status of ['204 No Content', '304 Not Modified']) {
       const server = await start((_e, sr) => {
         sr(status, []);
@@ -240,7 +240,7 @@ describe('framing chosen by the server (rule 6.1)', () => {
     }
   });
 
-  it('lets an imperative writer stream through write()', async () => {
+  it('3.6 lets an imperative writer stream through write()', async () => {
     const server = await start(async (_e, sr) => {
       const write = sr('200 OK', [['Content-Type', 'text/plain']]);
       await write('a');
@@ -254,7 +254,7 @@ describe('framing chosen by the server (rule 6.1)', () => {
   });
 });
 
-describe('connections (rule 6.4)', () => {
+describe('6.4 connections', () => {
   it('keeps an HTTP/1.1 connection for the next request', async () => {
     const server = await start(hello);
     const client = await RawClient.connect(server.port);
@@ -313,19 +313,19 @@ describe('connections (rule 6.4)', () => {
     const server = await start(hello);
     const a = await RawClient.connect(server.port);
     await a.write(request('GET', '/', ['Connection: close']));
-    const text = await a.closedByServer();
+    const text = await a.waitForEnd();
     expect(parseResponses(text)[0]!.headers.get('connection')).toEqual(['close']);
 
     const b = await RawClient.connect(server.port);
     await b.write('GET / HTTP/1.0\r\n\r\n');
-    await b.closedByServer();
+    await b.waitForEnd();
 
     const c = await RawClient.connect(server.port);
     await c.write('GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
     const [res] = await c.responses(1);
     expect(res!.headers.get('connection')).toEqual(['keep-alive']);
     await c.write('GET / HTTP/1.0\r\n\r\n');
-    await c.closedByServer();
+    await c.waitForEnd();
     expect(parseResponses(c.text)).toHaveLength(2);
   });
 
@@ -339,7 +339,7 @@ describe('connections (rule 6.4)', () => {
     });
     const client = await RawClient.connect(server.port);
     client.socket.end(request('GET', '/'));
-    await client.closedByServer();
+    await client.waitForEnd();
     for (let i = 0; i < 50 && !aborted; i++) await sleep(10);
     expect(aborted).toBe(true);
   });
@@ -351,7 +351,7 @@ describe('connections (rule 6.4)', () => {
     const [first] = await client.responses(1);
     const answered = client.bytes.length;
     client.socket.end();
-    await client.closedByServer();
+    await client.waitForEnd();
     expect(first!.status).toBe(200);
     expect(client.ended || client.closed).toBe(true);
     expect(client.bytes.length).toBe(answered); // nothing more was sent after the half-close

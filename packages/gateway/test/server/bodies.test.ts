@@ -22,7 +22,7 @@ const digest: App = async (environ, startResponse) => {
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
-describe('request bodies (rule 2.4)', () => {
+describe('2.4 request bodies', () => {
   it('reads a Content-Length body sent by fetch', async () => {
     const server = await start(digest);
     const body = randomBytes(300_000);
@@ -106,12 +106,12 @@ describe('request bodies (rule 2.4)', () => {
     await client.responses(1);
     const piece = `${(64 * 1024).toString(16)}\r\n${'y'.repeat(64 * 1024)}\r\n`;
     for (let i = 0; i < 20 && !client.closed && !client.ended; i++) await client.write(piece).catch(() => {});
-    await client.closedByServer();
+    await client.waitForEnd();
     expect(client.ended || client.closed).toBe(true);
   });
 });
 
-describe('Expect: 100-continue (rule 6.3)', () => {
+describe('6.3 Expect: 100-continue', () => {
   it('sends 100 Continue when the app reads the body, then the answer', async () => {
     const server = await start(digest);
     const client = await RawClient.connect(server.port);
@@ -131,7 +131,7 @@ describe('Expect: 100-continue (rule 6.3)', () => {
     });
     const client = await RawClient.connect(server.port);
     await client.write('POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n');
-    const text = await client.closedByServer();
+    const text = await client.waitForEnd();
     expect(text).not.toContain('100 Continue');
     const [res] = parseResponses(text);
     expect(res!.status).toBe(403);
@@ -139,7 +139,7 @@ describe('Expect: 100-continue (rule 6.3)', () => {
   });
 });
 
-describe('backpressure (rule 4.3)', () => {
+describe('4.3 backpressure', () => {
   it('a client that does not read slows the app down', async () => {
     let pulled = 0;
     const chunk = Buffer.alloc(64 * 1024, 0x61);

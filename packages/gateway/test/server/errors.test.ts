@@ -23,7 +23,7 @@ async function refusal(raw: string, options = {}): Promise<{ status: number; tex
   const server = await start(reader, options);
   const client = await RawClient.connect(server.port);
   await client.write(raw);
-  const text = await client.closedByServer();
+  const text = await client.waitForEnd();
   return { status: parseResponses(text)[0]?.status ?? 0, text };
 }
 
@@ -53,11 +53,11 @@ async function refusalBytes(raw: string, options = {}): Promise<{ bytes: Buffer 
   const server = await start(reader, options);
   const client = await RawClient.connect(server.port);
   await client.write(raw);
-  await client.closedByServer();
+  await client.waitForEnd();
   return { bytes: client.bytes };
 }
 
-describe('malformed requests get a 4xx/5xx and a closed connection (rule 6.5)', () => {
+describe('6.5 malformed requests get a 4xx/5xx and a closed connection', () => {
   it.each(MALFORMED)('%s', async (_name, raw, status) => {
     const result = await refusal(raw);
     expect(result.status).toBe(status);
@@ -97,7 +97,7 @@ describe('malformed requests get a 4xx/5xx and a closed connection (rule 6.5)', 
     const server = await start(reader, { maxBodyBytes: 10 });
     const client = await RawClient.connect(server.port);
     await client.write('POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n12345678\r\n');
-    const text = await client.closedByServer();
+    const text = await client.waitForEnd();
     expect(parseResponses(text)[0]!.status).toBe(413);
   });
 
@@ -105,12 +105,12 @@ describe('malformed requests get a 4xx/5xx and a closed connection (rule 6.5)', 
     const server = await start(hello);
     const bad = await RawClient.connect(server.port);
     await bad.write('BROKEN\r\n\r\n');
-    await bad.closedByServer();
+    await bad.waitForEnd();
     expect(await (await fetch(`${server.url}/`)).text()).toBe('hello');
   });
 });
 
-describe('app failures (rule 5.1)', () => {
+describe('5.1 app failures', () => {
   const cases: Array<[string, App]> = [
     ['throws synchronously', () => { throw new Error('sync'); }],
     ['rejects', async () => { throw new Error('async'); }],
@@ -136,7 +136,7 @@ describe('app failures (rule 5.1)', () => {
     }
   });
 
-  it('500 when startResponse is called twice without an error (3.5)', async () => {
+  it('3.5 500 when startResponse is called twice without an error', async () => {
     const server = await start((_e, sr) => {
       sr('200 OK', []);
       sr('201 Created', []);
@@ -161,12 +161,12 @@ describe('app failures (rule 5.1)', () => {
     });
     const client = await RawClient.connect(server.port);
     await client.write(request('GET', '/'));
-    const text = await client.closedByServer();
+    const text = await client.waitForEnd();
     expect(text).toContain('partial');
     expect(text.endsWith('0\r\n\r\n')).toBe(false);
   });
 
-  it('a body longer than its Content-Length is cut at the declared length (4.4)', async () => {
+  it('4.4 a body longer than its Content-Length is cut at the declared length', async () => {
     const server = await start((_e, sr) => {
       sr('200 OK', [['Content-Length', '3']]);
       return (async function* () {
@@ -177,12 +177,12 @@ describe('app failures (rule 5.1)', () => {
     });
     const client = await RawClient.connect(server.port);
     await client.write(request('GET', '/'));
-    const text = await client.closedByServer();
+    const text = await client.waitForEnd();
     expect(text.endsWith('\r\n\r\nabc')).toBe(true);
   });
 });
 
-describe('client disconnects (rules 2.9, 4.5, 5.2)', () => {
+describe('5.2 client disconnects (rules 2.9, 4.5 too)', () => {
   it('aborts the signal and calls return() on the body iterator', async () => {
     let aborted = false;
     let returned = false;

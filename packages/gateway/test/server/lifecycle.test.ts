@@ -17,7 +17,7 @@ describe('timeouts', () => {
     const client = await RawClient.connect(server.port);
     await client.write('GET / HTTP/1.1\r\nHost: t\r\n');
     const keepTrickling = setInterval(() => void client.write('X: y\r\n').catch(() => {}), 100);
-    const text = await client.closedByServer(5000);
+    const text = await client.waitForEnd(5000);
     clearInterval(keepTrickling);
     expect(parseResponses(text)[0]?.status).toBe(408);
   });
@@ -27,7 +27,7 @@ describe('timeouts', () => {
     const client = await RawClient.connect(server.port);
     await client.write(request('GET', '/'));
     await client.responses(1);
-    await client.closedByServer(5000);
+    await client.waitForEnd(5000);
     for (let i = 0; i < 50 && server.server.connectionCount > 0; i++) await sleep(10);
     expect(server.server.connectionCount).toBe(0);
   });
@@ -40,7 +40,7 @@ describe('timeouts', () => {
     }, { bodyTimeoutMs: 300 });
     const client = await RawClient.connect(server.port);
     await client.write('POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc');
-    const text = await client.closedByServer(5000);
+    const text = await client.waitForEnd(5000);
     expect(parseResponses(text)[0]?.status).toBe(408);
   });
 });
@@ -64,7 +64,7 @@ describe('graceful shutdown', () => {
     await busy.write(request('GET', '/slow'));
     await sleep(20);
     const closed = handle.close();
-    await idle.closedByServer();
+    await idle.waitForEnd();
     await expect(fetch(`${handle.url}/quick`)).rejects.toThrow();
     release();
     const [res] = await busy.responses(1);
@@ -91,7 +91,7 @@ describe('graceful shutdown', () => {
     await client.write(request('GET', '/'));
     await client.until((t) => t.includes('x'));
     await handle.close();
-    await client.closedByServer();
+    await client.waitForEnd();
     expect(handle.server.connectionCount).toBe(0);
   });
 });

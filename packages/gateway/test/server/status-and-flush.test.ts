@@ -28,7 +28,7 @@ async function nodeStatusLine(code: number): Promise<string> {
   }
 }
 
-describe('status codes (rule 3.1)', () => {
+describe('3.1 status codes', () => {
   it.each([700, 701, 800, 999])('sends %i as node:http does', async (code) => {
     const expected = await nodeStatusLine(code);
     const server = await start((_e, sr) => {
@@ -56,7 +56,7 @@ describe('status codes (rule 3.1)', () => {
   });
 });
 
-describe('205 Reset Content (rule 4.6)', () => {
+describe('4.6 205 Reset Content', () => {
   it('goes out with Content-Length: 0 and no content, whatever the app gave, and keeps the connection', async () => {
     const server = await start((_e, sr) => {
       sr('205 Reset Content', [['Content-Length', '5'], ['X-Kept', 'yes']]);
@@ -77,7 +77,7 @@ describe('205 Reset Content (rule 4.6)', () => {
   });
 });
 
-describe('an empty chunk flushes the head (rule 3.7)', () => {
+describe('3.7 an empty chunk flushes the head', () => {
   it('write("") sends the head before the first byte of the body exists', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -160,7 +160,7 @@ describe('an empty chunk flushes the head (rule 3.7)', () => {
   });
 });
 
-describe('interim responses (rule 6.6)', () => {
+describe('6.6 interim responses', () => {
   const hinted: App = async (environ, sr) => {
     await environ['gateway.informational']?.('103 Early Hints', [['Link', '</a.css>; rel=preload']]);
     await environ['gateway.informational']?.('102 Processing');
@@ -205,7 +205,7 @@ describe('interim responses (rule 6.6)', () => {
     const server = await start(hinted);
     const client = await RawClient.connect(server.port);
     await client.write('GET / HTTP/1.0\r\n\r\n');
-    const text = await client.closedByServer();
+    const text = await client.waitForEnd();
     expect(text.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
   });
 

@@ -62,7 +62,7 @@ async function start(args: string[], cwd?: string): Promise<{ url: string; line:
   };
 }
 
-describe('gateway serve --server', () => {
+describe('8.1 gateway serve --server: the same callable under other servers', () => {
   it.each([
     ['node', 'node:http'],
     ['fetch', '@hono/node-server'],
@@ -76,6 +76,16 @@ describe('gateway serve --server', () => {
       expect(res.headers.get('server')).toBeNull();
     } finally {
       expect(await served.stop()).toBe(0);
+    }
+  });
+
+  it('8.2 --server fetch: a fetch Request carries no peer, so the CLI passes it beside the Request', async () => {
+    const served = await start([`${bareApp}:app`, '--server', 'fetch']);
+    try {
+      const seen = (await (await fetch(`${served.url}/inspect`)).json()) as { remoteAddress: string };
+      expect(seen.remoteAddress).toBe('127.0.0.1');
+    } finally {
+      await served.stop();
     }
   });
 

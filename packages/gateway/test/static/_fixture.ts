@@ -79,7 +79,7 @@ export async function exchange(
         '\r\n',
       ),
     );
-    const raw = await client.closedByServer();
+    const raw = await client.waitForEnd();
     const [response] = parseResponses(raw, method === 'HEAD' ? new Set([0]) : new Set());
     if (response === undefined)
       throw new Error(`no complete response to ${method} ${target}: ${JSON.stringify(raw)}`);

@@ -1,6 +1,7 @@
-// A small HTTP client for the adapters' socket-level tests, built on node:http so that responses
-// come back as they were on the wire: raw header fields in order (two Set-Cookie stay two), body
-// bytes untouched, and the moment each chunk arrived (to tell streaming from buffering).
+// A small HTTP client for socket-level tests, built on node:http so that responses come back as
+// they were on the wire: raw header fields in order (two Set-Cookie stay two), body bytes
+// untouched, and the moment each chunk arrived (to tell streaming from buffering). For bytes no
+// HTTP library would send, use RawClient (raw-client.ts).
 import http from 'node:http';
 
 export interface WireResponse {

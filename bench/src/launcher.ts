@@ -94,7 +94,13 @@ export async function startServer(target: Target, options: StartOptions): Promis
   const command = displayCommand(cwd, argv);
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GATEWAY_ENGINE: target.engine ?? 'fast',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const entry = { child, pids: new Set<number>() };

@@ -17,7 +17,7 @@ import { writeReports } from './report-files.ts';
 import { plannedComparison, runComparison } from './rounds.ts';
 import { summarizeRatios, summarizeTargets } from './summary.ts';
 import { writeServerFigures } from './server-figures.ts';
-import { COMPARISONS, SERVERS_GROUP, TARGETS, addAgainst, missingReason, repoRoot, targetById } from './targets.ts';
+import { COMPARISONS, ENGINE_GROUP, SERVERS_GROUP, TARGETS, addAgainst, missingReason, repoRoot, targetById } from './targets.ts';
 import type { BenchReport, BenchSettings, MemoryReport, RoundSample, WorkerShareReport } from './types.ts';
 import { measureShare } from './worker-share.ts';
 
@@ -34,7 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write('bench: needs Linux /proc to read server CPU time and memory\n');
     return 2;
   }
-  const only = options.only?.flatMap((id) => (id === 'servers' ? SERVERS_GROUP : [id]));
+  const only = options.only?.flatMap((id) => (id === 'servers' ? SERVERS_GROUP : id === 'engine' ? ENGINE_GROUP : [id]));
   const unknown = (only ?? []).filter((id) => !COMPARISONS.some((c) => c.id === id));
   if (unknown.length > 0) {
     process.stderr.write(

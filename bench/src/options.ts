@@ -6,7 +6,9 @@ export const HELP = `Usage: pnpm bench [--quick] [--only <ids>] [--no-memory] [-
 
   --quick        2 short rounds per server, no memory figures: a first look (< 2 min)
   --only <ids>   comma-separated comparisons: bare, hono, fastify, express, mount, workers,
-                 servers (each app under node:http and @hono/node-server, for docs/matrix.md)
+                 servers (each app under node:http and @hono/node-server, for docs/matrix.md),
+                 engine (fast engine against reference, and against each speed trick off),
+                 or single ids such as engine-bare, engine-repeat-heads
   --no-memory    skip the memory figures in full mode
   --memory       measure memory in quick mode too (adds about a minute)
   --against <dir>  also run each gateway server from another checkout (the previous

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { serverFigures } from './server-figures.ts';
 import {
   COMPARISONS,
+  ENGINE_GROUP,
   SERVERS_GROUP,
   TARGETS,
   matrixCellOf,
@@ -31,9 +32,23 @@ describe('the servers targets', () => {
   });
 
   it('are opt-in, and `servers` names them with the native-vs-gateway pairs', () => {
-    const optIn = COMPARISONS.filter((c) => c.optIn).map((c) => c.id);
+    const optIn = COMPARISONS.filter((c) => c.optIn && c.id.startsWith('servers-')).map((c) => c.id);
     expect(optIn).toHaveLength(8);
     expect(SERVERS_GROUP).toEqual(['bare', 'express', 'fastify', 'hono', ...optIn]);
+  });
+});
+
+describe('the engine comparisons (--only engine)', () => {
+  it('pair each app on the fast engine with the reference engine, and with each trick off', () => {
+    expect(ENGINE_GROUP).toHaveLength(10);
+    for (const id of ENGINE_GROUP) {
+      const comparison = COMPARISONS.find((c) => c.id === id)!;
+      expect(comparison.optIn).toBe(true);
+      expect(targetById(comparison.candidate).engine).toBeUndefined(); // fast, the default
+      const baseline = targetById(comparison.baseline).engine!;
+      expect(baseline === 'reference' || /^fast,-[a-z-]+$/.test(baseline)).toBe(true);
+    }
+    expect(SERVERS_GROUP.some((id) => id.startsWith('engine-'))).toBe(false);
   });
 });
 

@@ -97,7 +97,7 @@ TARGETS.push(
 
 /** The matrix's cell name of a target (`express@node`, `bare@native`), or undefined. */
 export function matrixCellOf(target: Target): string | undefined {
-  if (target.mountAt !== undefined || target.workers > 1) return undefined;
+  if (target.mountAt !== undefined || target.workers > 1 || target.engine !== undefined) return undefined;
   if (target.kind === 'node-http') return 'bare@native';
   if (target.kind === 'native') return `${target.group}@native`;
   return `${target.group}@${target.server ?? 'gateway'}`;
@@ -165,8 +165,56 @@ export const COMPARISONS: Comparison[] = [
   ),
 ];
 
+// What the speed tricks buy (packages/gateway/src/server/engine.ts): each gateway app on the
+// reference engine against the fast one, and the fast engine with one trick off against all on.
+// The bridges' tricks show on Hono (the fetch bridge); the server's on the bare app. Opt-in
+// (`--only engine`): ten more pairs.
+const TRICKS_SHOWN: ReadonlyArray<[trick: string, app: (typeof MATRIX_APPS)[number]]> = [
+  ['repeat-heads', 'bare'],
+  ['environ-shapes', 'bare'],
+  ['batched-writes', 'bare'],
+  ['packet-clock', 'bare'],
+  ['light-request', 'hono'],
+  ['light-response', 'hono'],
+];
+
+function engineTarget(app: (typeof MATRIX_APPS)[number], engine: string): Target {
+  const fast = targetById(gatewayTargetOf(app));
+  return { ...fast, id: `${fast.id}@${engine}`, label: `${fast.label}, engine ${engine}`, engine };
+}
+
+const ENGINE_TARGETS: Target[] = [
+  ...MATRIX_APPS.map((app) => engineTarget(app, 'reference')),
+  ...TRICKS_SHOWN.map(([trick, app]) => engineTarget(app, `fast,-${trick}`)),
+];
+TARGETS.push(...ENGINE_TARGETS);
+COMPARISONS.push(
+  ...MATRIX_APPS.map(
+    (app): Comparison => ({
+      id: `engine-${app}`,
+      label: `${app}: fast engine / reference engine`,
+      baseline: `${gatewayTargetOf(app)}@reference`,
+      candidate: gatewayTargetOf(app),
+      goals: {},
+      optIn: true,
+    }),
+  ),
+  ...TRICKS_SHOWN.map(
+    ([trick, app]): Comparison => ({
+      id: `engine-${trick}`,
+      label: `${app}: fast engine / fast without ${trick}`,
+      baseline: `${gatewayTargetOf(app)}@fast,-${trick}`,
+      candidate: gatewayTargetOf(app),
+      goals: {},
+      optIn: true,
+    }),
+  ),
+);
+
 /** `--only servers`: the matrix's comparisons, with each app's native-vs-gateway pair for its native column. */
-export const SERVERS_GROUP: readonly string[] = ['bare', ...FRAMEWORKS, ...COMPARISONS.filter((c) => c.optIn).map((c) => c.id)];
+export const SERVERS_GROUP: readonly string[] = ['bare', ...FRAMEWORKS, ...COMPARISONS.filter((c) => c.id.startsWith('servers-')).map((c) => c.id)];
+/** `--only engine`: what the tricks buy, all together per app and one by one. */
+export const ENGINE_GROUP: readonly string[] = COMPARISONS.filter((c) => c.id.startsWith('engine-')).map((c) => c.id);
 
 export function targetById(id: string): Target {
   const target = TARGETS.find((t) => t.id === id);
@@ -190,6 +238,7 @@ export function addAgainst(checkout: string, selected: readonly Comparison[]): C
   for (const comparison of selected) {
     const target = targetById(comparison.candidate);
     if (target.kind !== 'gateway' || target.mountAt !== undefined || target.workers !== 1) continue;
+    if (added.some((c) => c.candidate === target.id)) continue; // one pair per server, however many comparisons use it
     const shown = relative(repoRoot, checkout) || '.';
     const previous: Target = { ...target, id: `${target.id}@against`, label: `${target.label} (${shown})`, root: checkout };
     if (!TARGETS.some((t) => t.id === previous.id)) TARGETS.push(previous);

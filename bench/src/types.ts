@@ -16,6 +16,8 @@ export interface Target {
   server?: 'node' | 'fetch';
   /** Another checkout to run this server from (`--against`); this one when absent. */
   root?: string;
+  /** Gateway only: the engine (GATEWAY_ENGINE: `reference`, `fast,-repeat-heads`…); fast when absent. */
+  engine?: string;
 }
 
 /** Two targets measured in alternating rounds (A B A B ...); ratios are B over A. */

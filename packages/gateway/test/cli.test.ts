@@ -61,6 +61,12 @@ describe('parseCommand', () => {
     });
   });
 
+  it('reports a bad GATEWAY_ENGINE by name, listing the tricks', () => {
+    expect(() => parseCommand(['serve', 'a.ts'], { GATEWAY_ENGINE: 'slow' })).toThrow(/^GATEWAY_ENGINE=slow: the engine is 'fast' or 'reference'/);
+    expect(() => parseCommand(['serve', 'a.ts'], { GATEWAY_ENGINE: 'fast,+bogus' })).toThrow(/'\+bogus' is not \+trick or -trick; the tricks are repeat-heads, /);
+    expect(parseCommand(['serve', 'a.ts'], { GATEWAY_ENGINE: 'reference,+packet-clock' })).toMatchObject({ workers: 1 });
+  });
+
   it('reports a bad PORT variable by name', () => {
     expect(() => parseCommand(['serve', 'a.ts'], { PORT: 'x' })).toThrow(/PORT must be a whole number/);
   });
@@ -84,6 +90,24 @@ describe('the gateway command', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names the engine when it is not the fast one, and refuses one it cannot read (exit code 2)', async () => {
+    const bad = await run(['serve', bareApp], { GATEWAY_ENGINE: 'slow' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^gateway: GATEWAY_ENGINE=slow: the engine is 'fast' or 'reference'/)]);
+    const child = spawn(process.execPath, [bin, 'serve', `${bareApp}:app`, '--port', '0'], { env: { ...process.env, PORT: '', GATEWAY_ENGINE: 'reference' } });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    try {
+      while (!stdout.includes('speed tricks on')) await once(child.stdout, 'data');
+      expect(stdout).toContain('gateway: engine reference (from GATEWAY_ENGINE); speed tricks on: none\n');
+      const url = /on (http:\/\/\S+)\//.exec(stdout)![1]!;
+      expect(await (await fetch(`${url}/hello`)).text()).toBe('Hello world from a bare gateway app!\n');
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   });
 
   it('prints help with exit code 0', async () => {

@@ -13,6 +13,7 @@ import type { InspectAt } from '../inspect/start.ts';
 import { Recorder } from '../inspect/recorder.ts';
 import { compileTrust } from '../environ/proxy-trust.ts';
 import { createServer, defaults, serve } from '../server/server.ts';
+import { ENGINE_VARIABLE, EngineChoiceError, TRICKS, engineName, resolveEngine } from '../server/engine.ts';
 import type { ServerOptions } from '../server/server.ts';
 import { SERVER_LABELS, adaptersNear, parseServerKind, startServer } from '../servers/other-servers.ts';
 import type { ServerKind } from '../servers/other-servers.ts';
@@ -162,6 +163,15 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
     workers = count;
   }
   if (workers > 1) options.multiprocess = true;
+  // GATEWAY_ENGINE is read by every server the command starts: a bad value is a usage mistake.
+  if (env[ENGINE_VARIABLE] !== undefined) {
+    try {
+      resolveEngine(env[ENGINE_VARIABLE] as Parameters<typeof resolveEngine>[0]);
+    } catch (error) {
+      if (error instanceof EngineChoiceError) throw new UsageError(error.message.replace(/^engine '[^']*'/, `${ENGINE_VARIABLE}=${env[ENGINE_VARIABLE]}`));
+      throw error;
+    }
+  }
   const inspect = parseInspect(values, env);
   // Each worker would record its own share of the exchanges: one page could not show them all.
   if (inspect !== undefined && workers > 1) throw new UsageError('--inspect records in one process; use it without --workers');
@@ -254,6 +264,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.on('SIGTERM', drain);
     if (handle) {
       process.stdout.write(announce('serving', command.mounts, handle.url));
+      const engine = engineName(server.tricks);
+      if (engine !== 'fast') {
+        const on = TRICKS.filter((trick) => server.tricks[trick]);
+        process.stdout.write(`gateway: engine ${engine} (from ${ENGINE_VARIABLE}); speed tricks on: ${on.join(', ') || 'none'}\n`);
+      }
       if (recorder !== undefined && command.inspect !== undefined) {
         const columns = command.mounts.map((m) => ({ name: m.prefix || '/', place: { host: handle.host, port: handle.port, prefix: m.prefix } }));
         process.stdout.write(announceInspector(await serveInspector(recorder, command.inspect, columns)));

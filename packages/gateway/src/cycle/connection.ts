@@ -3,6 +3,10 @@
 // in order), request bodies streamed with backpressure, and the limits that keep a bad client
 // from holding the server (SPEC rules 6.3–6.5). The first section is the cycle itself, the page to
 // read aloud; the sections after it are what each step needs from the socket.
+//
+// Over 300 lines on purpose: the cycle and its failure paths (a refused request, a timeout, a
+// client that leaves) share the state keep-or-close reads, and apart they would hide it again.
+// What knows nothing of HTTP is in socket-side.ts, the decision itself in keep-or-close.ts.
 import type { Socket } from 'node:net';
 import { HttpError } from '../http/errors.ts';
 import { RequestParser } from '../http/parser.ts';

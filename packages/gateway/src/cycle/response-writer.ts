@@ -3,10 +3,16 @@
 // 3.7), chooses the framing (rule 6.1), writes each chunk before asking for the next and waits for
 // the socket to drain (rule 4.3), sends the interim responses an app asks for (rule 6.6), and
 // turns app errors into a 500 or, once bytes are out, into a closed connection (rule 5.1).
+//
+// Over 300 lines on purpose: framing, backpressure and failure share one response's state, and
+// the order in which they touch it is the point. The body's shape is in body-chunks.ts, the
+// head's fields in response-head.ts.
 import { bytesToLatin1, writeLatin1 } from '../http/_chars.ts';
 import { AppError, serializeFields, serverFields, statusCode } from './response-head.ts';
 import type { HeadFacts } from './response-head.ts';
 import { statusLine } from '../http/vocabulary.ts';
+import { PENDING, closeIterator, declaresLength, informationalCode, isThenable, iteratorOf, nextOf, settledSoon, toBytes } from './body-chunks.ts';
+import type { Chunks } from './body-chunks.ts';
 import type { HeaderList, StartResponse, Write } from '../types.ts';
 
 /** What a response needs from its connection. */
@@ -43,18 +49,9 @@ const NO_BODY = 3; // HEAD, 204, 205, 304
 const SMALL_BODY = 1024;
 
 const RESOLVED = Promise.resolve();
-const PENDING = Symbol('pending');
 /** What step 1 of a streamed body tells step 2: ask for the next chunk, or stop, the response is complete. */
 const NEXT = Symbol('next');
 const OVER = Symbol('over');
-
-type Chunks = Iterator<unknown> | AsyncIterator<unknown>;
-
-/** The next step of a body; a synchronous iterator's is not wrapped in a promise. */
-function nextOf(chunks: Chunks): IteratorResult<unknown> | Promise<IteratorResult<unknown>> {
-  return chunks.next() as IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
-}
-const encoder = new TextEncoder();
 
 export class ResponseWriter {
   status: string | null = null;
@@ -401,80 +398,4 @@ function startResponseOf(writer: ResponseWriter): StartResponse {
 
 function writeOf(writer: ResponseWriter): Write {
   return (chunk) => writer.write(chunk);
-}
-
-/** Checks an interim status (rule 6.6): `1NN reason`, not 101, which would switch protocols. */
-function informationalCode(status: unknown): number {
-  if (typeof status !== 'string' || !/^1\d\d /.test(status) || /[^\t\x20-\x7e\x80-\xff]/.test(status)) {
-    throw new AppError('6.6', `interim status ${JSON.stringify(status)} must be a 1xx code and a reason phrase, like "103 Early Hints"`);
-  }
-  const code = Number(status.slice(0, 3));
-  if (code === 101) throw new AppError('6.6', '101 Switching Protocols needs an upgrade, which this interface does not carry');
-  return code;
-}
-
-function toBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === 'string') return encoder.encode(chunk);
-  throw new AppError('4.2', `a body chunk must be a Uint8Array or a string, not ${describe(chunk)}`);
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
-function iteratorOf(body: unknown): Chunks {
-  // Both are iterable (of characters, of numbers), and neither is a body (rule 4.1).
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    throw new AppError('4.1', 'the app returned a bare chunk; return an array of chunks, e.g. [body]');
-  }
-  if (body !== null && typeof body === 'object') {
-    const asyncFactory = (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator];
-    if (typeof asyncFactory === 'function') return asyncFactory.call(body);
-    const factory = (body as Partial<Iterable<unknown>>)[Symbol.iterator];
-    if (typeof factory === 'function') return factory.call(body);
-  }
-  throw new AppError('4.1', `the app must return an iterable or async iterable of chunks, not ${describe(body)}`);
-}
-
-/** Tells an abandoned iterator to clean up, as a WSGI server calls close() (rule 4.5). */
-function closeIterator(iterator: Chunks, sink: ResponseSink): void {
-  try {
-    const result = iterator.return?.();
-    if (isThenable(result)) result.then(undefined, (error: unknown) => sink.reportError(error));
-  } catch (error) {
-    sink.reportError(error);
-  }
-}
-
-function declaresLength(headers: HeaderList): boolean {
-  for (let i = 0; i < headers.length; i++) {
-    const name = headers[i]?.[0];
-    if (name !== undefined && name.length === 14 && name.toLowerCase() === 'content-length') return true;
-  }
-  return false;
-}
-
-/** Resolves with the promise's value if it settles within one event-loop turn, else PENDING. */
-function settledSoon<T>(promise: Promise<T>): Promise<T | typeof PENDING> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    promise.then(
-      (value) => {
-        settled = true;
-        resolve(value);
-      },
-      (error: unknown) => {
-        settled = true;
-        reject(error);
-      },
-    );
-    setImmediate(() => {
-      if (!settled) resolve(PENDING);
-    });
-  });
 }

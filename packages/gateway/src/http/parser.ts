@@ -7,6 +7,9 @@
 // This is the reference parser: every line of every head is read and checked. With the
 // `repeat-heads` trick on (server/engine.ts), _repeat-heads.ts lets it skip reading bytes that
 // repeat the previous head on the connection; the parser-split tests compare the two.
+//
+// Over 300 lines on purpose: one state machine whose checks must agree with each other about
+// where a request ends; split, they could drift apart. Chunked bodies are chunked-decoder.ts.
 import { ALPHA, AUTHORITY, COLON, CR, FIELD_VALUE, HTAB, LF, SP, TARGET, TOKEN, isHostValue, isToken, latin1 } from './_chars.ts';
 import { ChunkedDecoder } from './chunked-decoder.ts';
 import { HttpError, badRequest } from './errors.ts';

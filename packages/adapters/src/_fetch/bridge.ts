@@ -13,7 +13,7 @@ import { iterateReader } from './body-iterator.ts';
 import { lazyRequest } from './lazy-request.ts';
 import { LightResponse, withLightResponses } from './light-response.ts';
 import { byteLength, readAhead } from './read-ahead.ts';
-import { bufferedBody } from './response-source.ts';
+import { bodySource as bufferedBody } from './undici-internals.ts';
 import { headerListOf, lightHeaderList, statusLine } from './response-head.ts';
 
 /** Answers one request; `environ` is there for adapters that pass server details along. */

@@ -72,8 +72,15 @@ const symbolNamed = (name: string): symbol | undefined =>
   Object.getOwnPropertySymbols(new OutgoingMessage()).find((symbol) => symbol.description === name);
 const kOutHeaders = symbolNamed('kOutHeaders');
 const kNeedDrain = symbolNamed('kNeedDrain');
-if (typeof _addHeaderLines !== 'function' || typeof _storeHeader !== 'function' || kOutHeaders === undefined || kNeedDrain === undefined) {
-  throw new Error(`Node.js ${process.version} lacks the http internals the node bridge uses; see node-internals.ts.`);
+const missing = [
+  typeof _addHeaderLines !== 'function' && 'IncomingMessage#_addHeaderLines',
+  typeof _storeHeader !== 'function' && 'OutgoingMessage#_storeHeader',
+  kOutHeaders === undefined && 'OutgoingMessage[kOutHeaders]',
+  kNeedDrain === undefined && 'OutgoingMessage[kNeedDrain]',
+  typeof IncomingMessage.prototype._read !== 'function' && 'IncomingMessage#_read',
+].filter(Boolean);
+if (missing.length > 0) {
+  throw new Error(`Node.js ${process.version} lacks the http internals the node bridge uses (${missing.join(', ')}); see docs/internals.md.`);
 }
 
 /** Gives `req` its header fields exactly as node's parser would: `rawHeaders` plus lazy `headers`. */

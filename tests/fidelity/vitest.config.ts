@@ -20,7 +20,13 @@ export default defineConfig({
     fileParallelism: false,
     projects: [
       { extends: true, test: { name: 'fast', env: { GATEWAY_ENGINE: 'fast' } } },
-      { extends: true, test: { name: 'reference', env: { GATEWAY_ENGINE: 'reference', FIDELITY_SERVERS: 'gateway' } } },
+      {
+        extends: true,
+        test: {
+          name: 'reference',
+          env: { GATEWAY_ENGINE: 'reference', FIDELITY_SERVERS: 'gateway' },
+        },
+      },
     ],
   },
 });

@@ -78,7 +78,11 @@ export function responseSlots(): symbol[] {
  * Makes `target.prototype` answer each of `slots` from the object `real(this)` returns, so that
  * undici's code reading a slot of `target`'s instances reads the real object's instead.
  */
-export function forwardSlots<T>(prototype: object, slots: readonly symbol[], real: (self: T) => object): void {
+export function forwardSlots<T>(
+  prototype: object,
+  slots: readonly symbol[],
+  real: (self: T) => object,
+): void {
   for (const slot of slots) {
     Object.defineProperty(prototype, slot, {
       get(this: T): unknown {
@@ -102,7 +106,12 @@ const swappable = Object.getPrototypeOf(NativeResponse) === Function.prototype;
  * returning or throwing. Leaves the global alone when it is not undici's (someone else replaced
  * it, or a call further up the stack already did this) or cannot be written.
  */
-export function withGlobalResponse<A, B, R>(replacement: unknown, f: (a: A, b: B) => R, a: A, b: B): R {
+export function withGlobalResponse<A, B, R>(
+  replacement: unknown,
+  f: (a: A, b: B) => R,
+  a: A,
+  b: B,
+): R {
   const global = globalThis as unknown as Global;
   if (!swappable || global.Response !== NativeResponse) return f(a, b);
   try {

@@ -1,7 +1,7 @@
 // Tests for the fetch bridge through fromFetchHandler: in-process with callApp (through the
 // validator, so every answer is checked against SPEC.md), then over a real socket.
 import { createHash, randomBytes } from 'node:crypto';
-import { serve } from '@gateway-interop/gateway';
+import { resolveEngine, serve } from '@gateway-interop/gateway';
 import type { App, Body, Chunk, Environ, HeaderList } from '@gateway-interop/gateway';
 import { callApp, makeEnviron } from '@gateway-interop/gateway/testing';
 import type { CallOptions } from '@gateway-interop/gateway/testing';
@@ -368,8 +368,8 @@ describe('the body going out', () => {
 });
 
 describe('what the bridge does with the Response', () => {
-  test('a body in memory, answered synchronously, comes back as an array at once', () => {
-    const body = fromFetchHandler(() => new Response('now'))(makeEnviron(), () => async () => {});
+  test('a body in memory, answered synchronously, comes back as an array at once (fast engine)', () => {
+    const body = fromFetchHandler(() => new Response('now'), { engine: 'fast' })(makeEnviron(), () => async () => {});
     expect(Array.isArray(body)).toBe(true);
     expect(new TextDecoder().decode((body as Uint8Array[])[0])).toBe('now');
   });
@@ -441,6 +441,55 @@ describe('what the bridge does with the Response', () => {
     expect(prototype).toBe(Response.prototype);
     expect(result.text).toBe('plain');
     expect(valuesOf(result.headers, 'content-length')).toEqual(['5']);
+  });
+
+  test('the engine decides: reference gives the handler undici’s Request and Response, fast the light ones', async () => {
+    const seen = async (engine: 'fast' | 'reference' | 'fast,-light-request'): Promise<unknown[]> => {
+      let kinds: unknown[] = [];
+      const handler: FetchHandler = async (request) => {
+        const text = await request.text();
+        const response = new Response(`${request.method} ${text}`);
+        kinds = [Object.getPrototypeOf(request) === Request.prototype, Object.getPrototypeOf(response) === Response.prototype];
+        return response;
+      };
+      const result = await callApp(validator(fromFetchHandler(handler, { engine })), { REQUEST_METHOD: 'POST' }, { body: 'hi' });
+      return [...kinds, result.status, result.text, valuesOf(result.headers, 'content-length')];
+    };
+    // The response is made after an await, so it is undici's under every engine.
+    expect(await seen('reference')).toEqual([true, true, '200 OK', 'POST hi', ['7']]);
+    expect(await seen('fast')).toEqual([false, true, '200 OK', 'POST hi', ['7']]);
+    expect(await seen('fast,-light-request')).toEqual([true, true, '200 OK', 'POST hi', ['7']]);
+    // Inside the handler `Response` is whichever class the bridge put there.
+    const Native = Response;
+    const sync = (engine: 'fast' | 'reference'): boolean => {
+      let light = false;
+      const body = fromFetchHandler(
+        () => {
+          const response = new Response('now');
+          light = Object.getPrototypeOf(response) !== Native.prototype;
+          return response;
+        },
+        { engine },
+      )(makeEnviron(), () => async () => {});
+      return light && Array.isArray(body);
+    };
+    expect(sync('fast')).toBe(true);
+    expect(sync('reference')).toBe(false);
+  });
+
+  test('without an engine option, GATEWAY_ENGINE decides', async () => {
+    let real: boolean | undefined;
+    await callApp(
+      fromFetchHandler((request) => {
+        real = Object.getPrototypeOf(request) === Request.prototype;
+        return new Response('x');
+      }),
+    );
+    expect(real).toBe(!resolveEngine()['light-request']);
+  });
+
+  test('an engine choice that cannot be read fails when the bridge is made', () => {
+    expect(() => fromFetchHandler(() => new Response('x'), { engine: 'fast,-no-such-trick' })).toThrow(/no-such-trick/);
   });
 });
 

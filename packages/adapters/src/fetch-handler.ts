@@ -11,7 +11,9 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>;
 
 /**
  * `handler` as a gateway callable. The same tricks as fromHono (a lazy Request, light responses
- * while the handler runs synchronously); `{ lightResponses: false }` keeps undici's Response.
+ * while the handler runs synchronously), chosen by `{ engine }` or GATEWAY_ENGINE:
+ * `{ engine: 'reference' }` gives the handler undici's Request and reads its Response through the
+ * Fetch API alone.
  */
 export function fromFetchHandler(handler: FetchHandler, options: BridgeOptions = {}): App {
   return fetchBridge((request) => handler(request), options);

@@ -39,7 +39,8 @@ export interface HonoLike {
  * The Request Hono sees is a facade that builds undici's Request only if the app needs it, and
  * while the app runs synchronously `Response` is a light one that keeps its body as given, so a
  * `c.text()` answer goes out with no stream in between (see _fetch/lazy-request.ts and
- * _fetch/light-response.ts). `{ lightResponses: false }` keeps undici's Response throughout.
+ * _fetch/light-response.ts). `{ engine }` (default: GATEWAY_ENGINE) turns either off:
+ * `{ engine: 'reference' }` is plain Fetch throughout.
  */
 export function fromHono(app: HonoLike, options: BridgeOptions = {}): App {
   return fetchBridge((request, environ) => app.fetch(request, bindingsOf(environ)), options);

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Chunk, Environ, HeaderList, StartResponse } from '@gateway-interop/gateway';
 import { addHeader } from './_fetch/environ-from-request.ts';
-import { hopByHopFields } from './_fetch/response-head.ts';
+import { decodePath, isHopByHop } from '@gateway-interop/gateway/http';
 
 /** `app` as a `node:http` request listener. */
 export function toNodeHandler(app: App): (req: IncomingMessage, res: ServerResponse) => void {
@@ -41,7 +41,7 @@ async function serveOne(app: App, req: IncomingMessage, res: ServerResponse): Pr
     const [code, reason] = splitStatus(head.status);
     const flat: string[] = [];
     for (const [name, value] of head.headers) {
-      if (!hopByHopFields.has(name.toLowerCase())) flat.push(name, value);
+      if (!isHopByHop(name)) flat.push(name, value);
     }
     res.writeHead(code, reason, flat);
   };
@@ -176,12 +176,4 @@ function splitTarget(target: string): [string, string] {
   }
   const at = target.indexOf('?');
   return at === -1 ? [target, ''] : [target.slice(0, at), target.slice(at + 1)];
-}
-
-function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }

@@ -1,6 +1,15 @@
 // The fetch bridge: turns anything that answers a `Request` with a `Response` into a gateway
-// callable. Three steps: environ → Request (lazy-request.ts, a facade; to-request.ts builds the
-// real one when needed), the handler, then Response → startResponse + a body (this file).
+// callable. Three steps: environ → Request (to-request.ts), the handler, then Response →
+// startResponse + a body (this file).
+//
+// The reference path is plain Fetch: a real Request from the environ, the handler's Response read
+// through its public API (status, statusText, headers, the body stream). Two speed tricks sit on
+// top, each on unless the engine (GATEWAY_ENGINE, see resolveEngine) turns it off:
+//  - `light-request`: the handler gets lazy-request.ts's facade, which builds the real Request only
+//    if the handler needs it.
+//  - `light-response`: while the handler runs synchronously `Response` is light-response.ts's
+//    class, whose parts are sent as given; an undici Response's body is taken from undici's state
+//    rather than its stream (undici-internals.ts). With it off no undici internal is touched.
 //
 // The common answer takes no promise at all: a handler that answers synchronously with a body
 // held in memory gets an array body back from the callable, which the server writes in one go.
@@ -8,23 +17,37 @@
 // /hello under the gateway with 10-deep pipelining (autocannon -c 100 -p 10, server on one core):
 // 155–160k requests per CPU-second against 90k for the same code as an async callable; without
 // pipelining the two are even.
-import type { App, Body, Environ, StartResponse } from '@gateway-interop/gateway';
+import { resolveEngine } from '@gateway-interop/gateway';
+import type { App, Body, EngineChoice, Environ, StartResponse } from '@gateway-interop/gateway';
 import { iterateReader } from './body-iterator.ts';
 import { lazyRequest } from './lazy-request.ts';
 import { LightResponse, withLightResponses } from './light-response.ts';
 import { byteLength, readAhead } from './read-ahead.ts';
-import { bufferedBody } from './response-source.ts';
 import { headerListOf, lightHeaderList, statusLine } from './response-head.ts';
+import { toRequest } from './to-request.ts';
+import { bodySource } from './undici-internals.ts';
 
 /** Answers one request; `environ` is there for adapters that pass server details along. */
 export type Respond = (request: Request, environ: Environ) => Response | Promise<Response>;
 
 export interface BridgeOptions {
   /**
-   * Let the handler's synchronous part build light responses (light-response.ts): `Response` is
-   * swapped for the duration of the call. Default true; false keeps undici's Response throughout.
+   * Which speed tricks the bridge uses (`light-request`, `light-response`): `fast`, `reference`,
+   * or either with `,+trick` / `,-trick` items. Default: GATEWAY_ENGINE's choice, else `fast`.
+   * Read once, when the bridge is made.
+   */
+  engine?: EngineChoice;
+  /**
+   * @deprecated Use `engine: 'fast,-light-response'`. When given, it turns the `light-response`
+   * trick on or off whatever `engine` says.
    */
   lightResponses?: boolean;
+}
+
+/** How one bridge answers, as its engine decided when it was made. */
+interface Mode {
+  lightRequest: boolean;
+  lightResponse: boolean;
 }
 
 /**
@@ -32,17 +55,32 @@ export interface BridgeOptions {
  * synchronously if the handler throws synchronously, else as a rejection.
  */
 export function fetchBridge(respond: Respond, options: BridgeOptions = {}): App {
-  const light = options.lightResponses ?? true;
+  const tricks = resolveEngine(options.engine);
+  const mode: Mode = {
+    lightRequest: tricks['light-request'],
+    lightResponse: options.lightResponses ?? tricks['light-response'],
+  };
+  if (mode.lightRequest && mode.lightResponse) {
+    // The fast path, kept as it was measured: no mode test per request.
+    return (environ, startResponse) => {
+      const response = withLightResponses(respond, lazyRequest(environ), environ);
+      return isPromise(response)
+        ? finish(response, environ, startResponse, mode)
+        : sendResponse(response, environ, startResponse, mode);
+    };
+  }
   return (environ, startResponse) => {
-    const request = lazyRequest(environ);
-    const response = light
+    const request = mode.lightRequest ? lazyRequest(environ) : toRequest(environ);
+    const response = mode.lightResponse
       ? withLightResponses(respond, request, environ)
       : respond(request, environ);
     return isPromise(response)
-      ? finish(response, environ, startResponse)
-      : sendResponse(response, environ, startResponse);
+      ? finish(response, environ, startResponse, mode)
+      : sendResponse(response, environ, startResponse, mode);
   };
 }
+
+const FAST: Mode = { lightRequest: true, lightResponse: true };
 
 /**
  * A body as bytes, encoded here rather than by the server: `Buffer.from` takes a small string from
@@ -60,23 +98,26 @@ async function finish(
   response: Promise<Response>,
   environ: Environ,
   startResponse: StartResponse,
+  mode: Mode,
 ): Promise<Body> {
-  return sendResponse(await response, environ, startResponse);
+  return sendResponse(await response, environ, startResponse, mode);
 }
 
 /**
  * Starts the gateway response from `response` and returns its body. Content-Length is added when
  * the body's size is known without waiting, as @hono/node-server does (see read-ahead.ts), so
  * the header is there whichever server runs the app; otherwise the server frames the stream.
- * A body held in memory comes back as an array, synchronously.
+ * A body held in memory comes back as an array, synchronously. Without the `light-response`
+ * trick the response is read through its public API only.
  */
 export function sendResponse(
   response: Response,
   environ: Environ,
   startResponse: StartResponse,
+  mode: Mode = FAST,
 ): Body | Promise<Body> {
   const head = environ.REQUEST_METHOD === 'HEAD';
-  const parts = LightResponse.partsOf(response);
+  const parts = mode.lightResponse ? LightResponse.partsOf(response) : undefined;
   if (parts !== undefined) {
     const body = head ? null : bytesOf(parts.body);
     const headers = lightHeaderList(parts, body);
@@ -103,8 +144,8 @@ export function sendResponse(
   // A handler that declares chunked framing (Hono's streamText does) wants its bytes out as soon
   // as they exist; @hono/node-server skips the read-ahead for it too.
   const streaming = lengthKnown || response.headers.has('transfer-encoding');
-  if (!streaming) {
-    const buffered = bufferedBody(response);
+  if (!streaming && mode.lightResponse) {
+    const buffered = bodySource(response);
     if (buffered !== undefined) {
       const bytes = bytesOf(buffered);
       headers.push(['content-length', String(bytes.byteLength)]);

@@ -2,6 +2,7 @@
 // test) described as a gateway environ. A Request keeps no raw form, so REQUEST_URI and the raw
 // headers are rebuilt from the parsed URL and `Headers` (lowercase names, repeats already joined).
 import type { Environ, ErrorStream, Input } from '@gateway-interop/gateway';
+import { decodePath } from '@gateway-interop/gateway/http';
 import { iterateReader } from './body-iterator.ts';
 
 /** Lines written to `gateway.errors` go to the runtime's console, available everywhere. */
@@ -58,15 +59,6 @@ export function addHeader(environ: Environ, name: string, value: string): void {
   const previous = environ[httpKey];
   const separator = key === 'COOKIE' ? '; ' : ', ';
   environ[httpKey] = previous === undefined ? value : previous + separator + value;
-}
-
-/** PATH_INFO is the decoded path (rule 2.2); a malformed escape is left as sent. */
-function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }
 
 async function* noBody(): AsyncGenerator<Uint8Array> {}

@@ -12,18 +12,21 @@
 //
 // It is an instance of `Request` (its prototype inherits `Request.prototype`), and undici's own
 // code reading the internal slots of a Request (`new Request(facade, init)`, as Hono's body-limit
-// middleware does) is pointed at the real one. Those slots are found on a probe at load time; on a
-// Node whose undici keeps them private instead, `new Request(facade)` cannot see through it.
+// middleware does) is pointed at the real one. Those slots are found on a probe at load time
+// (undici-internals.ts); on a Node whose undici keeps them private instead, `new Request(facade)`
+// cannot see through it. The bridge uses the facade only when the `light-request` trick is on
+// (GATEWAY_ENGINE); otherwise the handler gets to-request.ts's real Request.
 import { inspect } from 'node:util';
 import type { Environ, Input } from '@gateway-interop/gateway';
+import { isToken } from '@gateway-interop/gateway/http';
 import { serializedRequestUrl } from './request-url.ts';
 import { forbiddenMethods, headersOf, toRequest } from './to-request.ts';
+import { forwardSlots, requestSlots } from './undici-internals.ts';
 
 const NativeRequest = globalThis.Request;
 
 /** Methods a `Request` spells in upper case whatever the case sent (Fetch, "normalize a method"). */
 const normalizedMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
-const methodToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const decoder = new TextDecoder();
 
@@ -39,7 +42,7 @@ function requestMethod(method: string): string {
     case 'PATCH':
       return method;
   }
-  if (!methodToken.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
+  if (!isToken(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
   const upper = method.toUpperCase();
   return normalizedMethods.has(upper) ? upper : method;
 }
@@ -197,14 +200,7 @@ for (const key of Reflect.ownKeys(NativeRequest.prototype)) {
     });
   }
 }
-for (const slot of Object.getOwnPropertySymbols(new NativeRequest('http://localhost/'))) {
-  Object.defineProperty(LazyRequest.prototype, slot, {
-    get(this: LazyRequest): unknown {
-      return Reflect.get(LazyRequest.real(this), slot);
-    },
-    configurable: true,
-  });
-}
+forwardSlots(LazyRequest.prototype, requestSlots(), LazyRequest.real);
 Object.defineProperty(LazyRequest.prototype, inspect.custom, {
   value(this: LazyRequest, depth: number, options: object): string {
     const shown = { method: this.method, url: this.url, headers: this.headers };

@@ -2,7 +2,7 @@
 // except in cost: each case below is built both ways and compared, including what is thrown.
 import { describe, expect, test } from 'vitest';
 import { LightResponse, withLightResponses } from './light-response.ts';
-import { bufferedBody } from './response-source.ts';
+import { bodySource as bufferedBody } from './undici-internals.ts';
 
 const NativeResponse = globalThis.Response;
 type Args = [body?: unknown, init?: unknown];

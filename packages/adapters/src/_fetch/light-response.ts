@@ -9,9 +9,10 @@
 //
 // Handlers build responses with the global `Response` (Hono's `c.text()` is `new Response(text)`),
 // so the bridge sets `globalThis.Response` to this class for exactly as long as the handler runs
-// synchronously (`withLightResponses`) and puts undici's back before returning, even on a throw.
-// Code that runs later (after an `await`) gets undici's Response, which the bridge also handles.
-// If someone else has replaced the global (@hono/node-server does), it is left alone.
+// synchronously (`withLightResponses`, through undici-internals.ts) and puts undici's back before
+// returning, even on a throw. Code that runs later (after an `await`) gets undici's Response, which
+// the bridge also handles. If someone else has replaced the global (@hono/node-server does), it is
+// left alone. The bridge uses this class only when the `light-response` trick is on (GATEWAY_ENGINE).
 //
 // It is only used where it can be exact. The constructor takes the light path for a body that is
 // null, a string or bytes, and an init whose status is a plain number in 200–599, whose statusText
@@ -23,22 +24,17 @@
 // object, and is what the bridge sends.
 import { inspect } from 'node:util';
 import type { HeaderList } from '@gateway-interop/gateway';
+import { isFieldValue, isToken } from '@gateway-interop/gateway/http';
+import { forwardSlots, responseSlots, withGlobalResponse } from './undici-internals.ts';
 
 const NativeResponse = globalThis.Response;
-/**
- * Whether the global Response was undici's when this module loaded (a base class, not someone's
- * replacement such as @hono/node-server's): only then is it swapped.
- */
-const swappable = Object.getPrototypeOf(NativeResponse) === Function.prototype;
 const NativeHeaders = globalThis.Headers;
 
 /** undici's content type for a string body. */
 const TEXT_TYPE = 'text/plain;charset=UTF-8';
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
-const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** A header value undici would keep unchanged: no surrounding whitespace, no NUL, CR or LF, bytes only. */
 const plainValue = /^(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
-const reasonPhrase = /^[\t\x20-\x7e\x80-\xff]*$/;
 const noHeaders: HeaderList = [];
 
 type Body = string | Uint8Array<ArrayBuffer> | null;
@@ -78,7 +74,7 @@ function plainHeaders(init: unknown): HeaderList | undefined {
   if (names.length !== 1 || Object.getOwnPropertySymbols(init).length !== 0) return undefined;
   const name = names[0] as string;
   const value: unknown = (init as Record<string, unknown>)[name];
-  if (typeof value !== 'string' || !token.test(name) || !plainValue.test(value)) return undefined;
+  if (typeof value !== 'string' || !isToken(name) || !plainValue.test(value)) return undefined;
   return [[name.toLowerCase(), value]];
 }
 
@@ -111,7 +107,7 @@ export class LightResponse {
         if (code !== undefined)
           status = typeof code === 'number' && Number.isInteger(code) ? code : -1;
         if (text !== undefined)
-          statusText = typeof text === 'string' && reasonPhrase.test(text) ? text : '\0';
+          statusText = typeof text === 'string' && isFieldValue(text) ? text : '\0';
       } else {
         fields = undefined;
       }
@@ -258,14 +254,7 @@ for (const key of Reflect.ownKeys(NativeResponse.prototype)) {
     });
   }
 }
-for (const slot of Object.getOwnPropertySymbols(new NativeResponse(null))) {
-  Object.defineProperty(LightResponse.prototype, slot, {
-    get(this: LightResponse): unknown {
-      return Reflect.get(LightResponse.real(this), slot);
-    },
-    configurable: true,
-  });
-}
+forwardSlots(LightResponse.prototype, responseSlots(), LightResponse.real);
 Object.defineProperty(LightResponse.prototype, inspect.custom, {
   value(this: LightResponse, depth: number, options: object): string {
     const shown = {
@@ -282,24 +271,11 @@ Object.setPrototypeOf(LightResponse, NativeResponse);
 Object.setPrototypeOf(LightResponse.prototype, NativeResponse.prototype);
 Object.defineProperty(LightResponse, 'name', { value: 'Response' });
 
-type Global = { Response: unknown };
-
 /**
  * Calls `f(a, b)` with `globalThis.Response` set to LightResponse, and puts undici's back before
  * returning or throwing. Leaves the global alone when it is not undici's (someone else replaced
  * it, or a call further up the stack already did this).
  */
 export function withLightResponses<A, B, R>(f: (a: A, b: B) => R, a: A, b: B): R {
-  const global = globalThis as unknown as Global;
-  if (!swappable || global.Response !== NativeResponse) return f(a, b);
-  try {
-    global.Response = LightResponse;
-  } catch {
-    return f(a, b); // a read-only global: leave it
-  }
-  try {
-    return f(a, b);
-  } finally {
-    global.Response = NativeResponse;
-  }
+  return withGlobalResponse(LightResponse, f, a, b);
 }

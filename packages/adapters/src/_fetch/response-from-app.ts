@@ -4,7 +4,7 @@
 // then the app may still replace its status by calling startResponse again with an error (rule 3.5).
 import type { App, Body, Chunk, Environ, HeaderList, StartResponse } from '@gateway-interop/gateway';
 import { toBytes } from './body-iterator.ts';
-import { hopByHopFields } from './response-head.ts';
+import { isHopByHop } from '@gateway-interop/gateway/http';
 
 /** Statuses a `Response` must not carry a body with (Fetch "null body status"). */
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
@@ -107,7 +107,7 @@ function makeResponse(head: Head, body: ReadableStream<Uint8Array>, isHead: bool
   const status = Number(match[1]);
   const headers = new Headers();
   for (const [name, value] of head.headers) {
-    if (!hopByHopFields.has(name.toLowerCase())) headers.append(name, value);
+    if (!isHopByHop(name)) headers.append(name, value);
   }
   const bodyless = isHead || nullBodyStatuses.has(status);
   return new Response(bodyless ? null : body, { status, statusText: match[2] ?? '', headers });

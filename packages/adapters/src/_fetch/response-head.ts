@@ -1,24 +1,16 @@
 // The head of a fetch `Response` in gateway terms: a status line for startResponse and a header
 // list in which every Set-Cookie stays its own field (SPEC rule 3.3) and hop-by-hop fields are
 // gone, because the server owns the connection and its framing (rule 3.4, RFC 9110 §7.6.1).
-import { STATUS_CODES } from 'node:http';
 import type { HeaderList } from '@gateway-interop/gateway';
+import { HOP_BY_HOP, reasonPhrase, statusText as statusOf } from '@gateway-interop/gateway/http';
 import type { LightParts } from './light-response.ts';
 
-/** Fields that describe one connection, not the message; an app must not send them (rule 3.4). */
-export const hopByHopFields: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'upgrade',
-  'te',
-  'trailer',
-]);
-
-/** Status lines for the codes Node knows, made once: most responses need one of these. */
+/** Status lines for the codes with a reason phrase, made once: most responses need one of these. */
 const commonLines = new Map<number, string>();
-for (const [code, reason] of Object.entries(STATUS_CODES)) commonLines.set(Number(code), `${code} ${reason}`);
+for (let code = 100; code <= 599; code++) {
+  const reason = reasonPhrase(code);
+  if (reason !== '') commonLines.set(code, statusOf(code, reason));
+}
 
 /**
  * `'200 OK'` from a status code and its reason. Fetch handlers rarely set `statusText`; Node's
@@ -29,7 +21,7 @@ export function statusLine(status: number, statusText: string): string {
     const line = commonLines.get(status);
     if (line !== undefined) return line;
   }
-  return `${status} ${statusText || STATUS_CODES[status] || 'Unknown'}`;
+  return statusOf(status, statusText || reasonPhrase(status) || 'Unknown');
 }
 
 /**
@@ -46,7 +38,7 @@ export function headerListOf(headers: Headers): HeaderList {
     if (name === 'set-cookie') {
       if (!cookiesDone) for (const cookie of headers.getSetCookie()) list.push([name, cookie]);
       cookiesDone = true;
-    } else if (!hopByHopFields.has(name) && !listed.includes(name)) {
+    } else if (!HOP_BY_HOP.has(name) && !listed.includes(name)) {
       list.push([name, value]);
     }
   }
@@ -69,7 +61,7 @@ export function lightHeaderList(parts: LightParts, body: Uint8Array | null): Hea
     if (name === 'content-length') lengthKnown = true;
     else if (name === 'transfer-encoding') return undefined;
     else if (name === 'connection') listed = connectionListed(field[1]);
-    if (!hopByHopFields.has(name)) list.push(field);
+    if (!HOP_BY_HOP.has(name)) list.push(field);
   }
   if (listed !== null) {
     const named = listed;

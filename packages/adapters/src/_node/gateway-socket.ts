@@ -14,14 +14,22 @@
 // Duplex did that node relies on is kept: `write()` returns false past the high-water mark and
 // 'drain' follows once the server has taken the bytes (SPEC 4.3), write callbacks run in order and
 // only once the bytes are taken, `destroy()` closes on the next tick with 'error' (when someone
-// listens) then 'close', and `_writableState`/`writableLength`/`writableCorked` answer what
-// node's OutgoingMessage and `stream.finished` read.
-import { EventEmitter } from 'node:events';
-import type { ServerResponse } from 'node:http';
+// listens) then 'close', and the private fields node reads from a socket (SocketFields in
+// node-internals.ts) plus `writableLength`/`writableCorked` answer what node's OutgoingMessage and
+// `stream.finished` read.
 import { isIP } from 'node:net';
 import { getDefaultHighWaterMark } from 'node:stream';
 import type { Environ } from '@gateway-interop/gateway';
-import { emitDrain } from './node-internals.ts';
+import {
+  SocketFields,
+  corkSocket,
+  emitDrain,
+  markSocketClosed,
+  markSocketFailed,
+  socketCorked,
+  socketResponse,
+  uncorkSocket,
+} from './node-internals.ts';
 
 /** A write's callback, as node passes it to `socket.write`. */
 export type WriteCallback = (error?: Error | null) => void;
@@ -63,25 +71,12 @@ function emitClose(socket: GatewaySocket, error: Error | null): void {
   socket.closeNow(error);
 }
 
-export class GatewaySocket extends EventEmitter {
+export class GatewaySocket extends SocketFields {
   readable = true;
   writable = true;
   destroyed = false;
-  /**
-   * Set when the connection ends with an error, as on a net.Socket: node's OutgoingMessage then
-   * emits no 'finish' for a response cut short (onFinish in lib/_http_outgoing.js).
-   */
-  _hadError = false;
-  /** The response using this connection; node's ServerResponse#assignSocket sets it. */
-  _httpMessage: ServerResponse | null = null;
   /** Bytes written and not yet taken by the server, as a Writable counts them. */
   writableLength = 0;
-  /**
-   * The part of a Writable's state that node reads: OutgoingMessage#end sets `corked` before its
-   * final uncork(), and `stream.finished` (IncomingMessage#_destroy uses it on the socket) reads
-   * `closed`.
-   */
-  readonly _writableState = { corked: 0, closed: false };
   /** Only there for https, as on a tls.TLSSocket: Express and Fastify read it for `protocol`. */
   declare readonly encrypted?: true;
   readonly #environ: Environ;
@@ -130,7 +125,7 @@ export class GatewaySocket extends EventEmitter {
   }
 
   get writableCorked(): number {
-    return this._writableState.corked;
+    return socketCorked(this);
   }
 
   get writableNeedDrain(): boolean {
@@ -176,18 +171,18 @@ export class GatewaySocket extends EventEmitter {
     if (this.#needDrain && this.writableLength === 0 && !this.destroyed) {
       this.#needDrain = false;
       this.emit('drain');
-      const res = this._httpMessage;
+      const res = socketResponse(this);
       if (res !== null && !res.writableEnded) emitDrain(res);
     }
     if (callback !== null) callback(null);
   }
 
   cork(): void {
-    this._writableState.corked++;
+    corkSocket(this);
   }
 
   uncork(): void {
-    if (this._writableState.corked > 0) this._writableState.corked--;
+    uncorkSocket(this);
   }
 
   /** Closes on the next tick, as a stream does: 'error' first if there is an error and a listener. */
@@ -203,7 +198,7 @@ export class GatewaySocket extends EventEmitter {
     if (this.#closed) return;
     if (!this.destroyed) this.#markDestroyed(error);
     this.#closed = true;
-    this._writableState.closed = true;
+    markSocketClosed(this);
     // A net.Socket always emits 'error'; node's server keeps a listener on it for that reason
     // (socketOnError). With nobody listening here, there is nobody to tell.
     if (error !== null && this.listenerCount('error') > 0) this.emit('error', error);
@@ -215,7 +210,7 @@ export class GatewaySocket extends EventEmitter {
     this.destroyed = true;
     this.readable = false;
     this.writable = false;
-    if (error !== null) this._hadError = true;
+    if (error !== null) markSocketFailed(this);
   }
 
   /** Ending the connection while the response is in flight cuts it, as closing a socket would. */

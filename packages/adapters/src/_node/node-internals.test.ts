@@ -2,10 +2,35 @@
 // that changes them fails here, by name, rather than somewhere in a framework.
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { Writable } from 'node:stream';
-import type { HeaderList } from '@gateway-interop/gateway';
+import { Writable, finished } from 'node:stream';
+import type { Environ, HeaderList } from '@gateway-interop/gateway';
 import { describe, expect, it } from 'vitest';
-import { emitDrain, interceptHead, setRawHeaders } from './node-internals.ts';
+import { GatewaySocket } from './gateway-socket.ts';
+import type { WriteCallback } from './gateway-socket.ts';
+import {
+  corkSocket,
+  emitDrain,
+  interceptHead,
+  markSocketFailed,
+  nodeReadStarted,
+  replaceRead,
+  setRawHeaders,
+  socketCorked,
+  socketResponse,
+} from './node-internals.ts';
+
+/** A failed pin names the internal and the Node it failed on. */
+const gone = (internal: string, consequence: string): string =>
+  `Node ${process.version}: ${internal} is not what node-internals.ts expects. ${consequence} See docs/internals.md.`;
+
+/** A stand-in socket whose writes are taken on the next turn, as the bridge's server would. */
+function standIn(): GatewaySocket {
+  const socket: GatewaySocket = new GatewaySocket({ 'gateway.url_scheme': 'http' } as unknown as Environ, {
+    written: (chunk: Buffer, callback: WriteCallback | null) => void setImmediate(() => socket.taken(chunk.length, callback)),
+    socketClosed: () => {},
+  });
+  return socket;
+}
 
 function sinkSocket(written: Buffer[], highWaterMark = 16): Socket {
   const socket = new Writable({
@@ -118,5 +143,63 @@ describe('node internals', () => {
     expect(res.writableNeedDrain).toBe(false);
     emitDrain(res);
     expect(drains).toBe(1);
+  });
+
+  it('IncomingMessage#_read marks the request consumed, and an own _read replaces it', () => {
+    const req = new IncomingMessage(standIn() as unknown as Socket);
+    const state = req as unknown as { _consuming: boolean; _readableState: { readingMore: boolean } };
+    expect(state._consuming, gone('IncomingMessage#_consuming', 'The bridged request may not read ahead.')).toBe(false);
+    nodeReadStarted(req, 0);
+    expect(state._consuming, gone('IncomingMessage#_read', 'The bridged request may not read ahead.')).toBe(true);
+    expect(state._readableState.readingMore).toBe(false);
+    const sizes: number[] = [];
+    const other = new IncomingMessage(standIn() as unknown as Socket);
+    replaceRead(other, (size) => void sizes.push(size));
+    other.read(0);
+    expect(sizes.length, gone('Readable#_read as the source of a request body', 'The bridged request body is never read.')).toBe(1);
+  });
+
+  it('assignSocket sets the socket’s _httpMessage', () => {
+    const socket = standIn();
+    const res = response();
+    res.assignSocket(socket as unknown as Socket);
+    expect(socketResponse(socket), gone('net.Socket#_httpMessage', 'A response piped into never gets its drain.')).toBe(res);
+  });
+
+  it('OutgoingMessage#end sets _writableState.corked on its socket before its last uncork', () => {
+    const socket = standIn();
+    const res = response();
+    res.assignSocket(socket as unknown as Socket);
+    corkSocket(socket);
+    corkSocket(socket);
+    corkSocket(socket);
+    res.end('x');
+    expect(socketCorked(socket), gone('net.Socket#_writableState.corked', 'The stand-in socket stays corked.')).toBe(0);
+  });
+
+  it('no finish for a response whose socket _hadError', async () => {
+    const finishes = async (failed: boolean): Promise<number> => {
+      const socket = standIn();
+      const res = response();
+      res.assignSocket(socket as unknown as Socket);
+      if (failed) markSocketFailed(socket);
+      let count = 0;
+      res.on('finish', () => count++);
+      res.end('x');
+      for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+      return count;
+    };
+    expect(await finishes(false)).toBe(1);
+    expect(await finishes(true), gone('net.Socket#_hadError', 'A response cut short would still emit finish.')).toBe(0);
+  });
+
+  it('stream.finished sees the stand-in socket close (its `closed`, or _writableState.closed before that)', async () => {
+    const socket = standIn();
+    socket.closeNow();
+    const seen = await new Promise<string>((resolve) => {
+      finished(socket as unknown as Socket, () => resolve('closed'));
+      setTimeout(() => resolve('still waiting'), 200);
+    });
+    expect(seen, gone('stream.finished reading Writable#_writableState.closed', 'A destroyed bridged request may wait forever for its socket.')).toBe('closed');
   });
 });

@@ -21,6 +21,17 @@
 //    kNeedDrain flag (socketOnDrain in lib/_http_server.js). The bridge must too, or
 //    `res.writableNeedDrain` stays true and a later `stream.pipe(res)` waits for a drain that never
 //    comes.
+//  - Request body: an IncomingMessage gets its bytes through `_read`, which node's own version
+//    answers by resuming the socket. The bridge gives each request its own `_read` that pulls from
+//    `gateway.input`, and calls node's first for what it does to the stream's state (marks the
+//    request consumed and lets it read ahead). No public API feeds an IncomingMessage.
+//  - Socket fields: node's http code reads and writes members of its socket under private names:
+//    `_httpMessage` (set by assignSocket, the response on the socket), `_hadError` (onFinish emits
+//    no 'finish' for a response whose socket failed), `_writableState.corked` (OutgoingMessage#end
+//    sets it before its last uncork) and `_writableState.closed` (read by `stream.finished`, which
+//    IncomingMessage#_destroy calls on the socket). The stand-in socket (gateway-socket.ts) extends
+//    SocketFields below, which declares them, and uses them only through the functions here.
+import { EventEmitter } from 'node:events';
 import { IncomingMessage, OutgoingMessage, validateHeaderName, validateHeaderValue } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
@@ -61,13 +72,76 @@ const symbolNamed = (name: string): symbol | undefined =>
   Object.getOwnPropertySymbols(new OutgoingMessage()).find((symbol) => symbol.description === name);
 const kOutHeaders = symbolNamed('kOutHeaders');
 const kNeedDrain = symbolNamed('kNeedDrain');
-if (typeof _addHeaderLines !== 'function' || typeof _storeHeader !== 'function' || kOutHeaders === undefined || kNeedDrain === undefined) {
-  throw new Error(`Node.js ${process.version} lacks the http internals the node bridge uses; see node-internals.ts.`);
+const missing = [
+  typeof _addHeaderLines !== 'function' && 'IncomingMessage#_addHeaderLines',
+  typeof _storeHeader !== 'function' && 'OutgoingMessage#_storeHeader',
+  kOutHeaders === undefined && 'OutgoingMessage[kOutHeaders]',
+  kNeedDrain === undefined && 'OutgoingMessage[kNeedDrain]',
+  typeof IncomingMessage.prototype._read !== 'function' && 'IncomingMessage#_read',
+].filter(Boolean);
+if (missing.length > 0) {
+  throw new Error(`Node.js ${process.version} lacks the http internals the node bridge uses (${missing.join(', ')}); see docs/internals.md.`);
 }
 
 /** Gives `req` its header fields exactly as node's parser would: `rawHeaders` plus lazy `headers`. */
 export function setRawHeaders(req: IncomingMessage, rawHeaders: string[]): void {
   _addHeaderLines!.call(req, rawHeaders, rawHeaders.length);
+}
+
+const nodeRead = IncomingMessage.prototype._read;
+
+/**
+ * Makes `read` the way `req` gets its body bytes (its `_read`). An own property, so it survives
+ * Express swapping the request's prototype for its own.
+ */
+export function replaceRead(req: IncomingMessage, read: (this: IncomingMessage, size: number) => void): void {
+  req._read = read;
+}
+
+/** Node's own IncomingMessage#_read, for what it does to the stream's state; then `read` fetches. */
+export function nodeReadStarted(req: IncomingMessage, size: number): void {
+  nodeRead.call(req, size);
+}
+
+/**
+ * The members of a net.Socket that node's http code reads or writes under private names; a
+ * stand-in socket extends this so node finds them. Use them through the functions below.
+ */
+export class SocketFields extends EventEmitter {
+  /** Set when the connection ends with an error: OutgoingMessage then emits no 'finish'. */
+  _hadError = false;
+  /** The response on this connection; node's ServerResponse#assignSocket sets it. */
+  _httpMessage: ServerResponse | null = null;
+  /** The part of a Writable's state node reads and writes on its socket. */
+  readonly _writableState = { corked: 0, closed: false };
+}
+
+/** The response node assigned to `socket`, if any. */
+export function socketResponse(socket: SocketFields): ServerResponse | null {
+  return socket._httpMessage;
+}
+
+/** Notes that `socket` ends with an error, as a net.Socket does before its 'close'. */
+export function markSocketFailed(socket: SocketFields): void {
+  socket._hadError = true;
+}
+
+/** Notes that `socket` has closed, where `stream.finished` looks. */
+export function markSocketClosed(socket: SocketFields): void {
+  socket._writableState.closed = true;
+}
+
+/** How many cork() calls on `socket` wait for their uncork(); node sets it directly too. */
+export function socketCorked(socket: SocketFields): number {
+  return socket._writableState.corked;
+}
+
+export function corkSocket(socket: SocketFields): void {
+  socket._writableState.corked++;
+}
+
+export function uncorkSocket(socket: SocketFields): void {
+  if (socket._writableState.corked > 0) socket._writableState.corked--;
 }
 
 // What node's matchHeader notes about the fields it stores, as bits.

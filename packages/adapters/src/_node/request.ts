@@ -6,7 +6,7 @@ import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Environ, Input } from '@gateway-interop/gateway';
 import type { GatewaySocket } from './gateway-socket.ts';
-import { setRawHeaders } from './node-internals.ts';
+import { nodeReadStarted, replaceRead, setRawHeaders } from './node-internals.ts';
 import { mountedUrls, requestUrl } from './request-url.ts';
 
 function versionOf(protocol: string): [number, number] {
@@ -50,9 +50,7 @@ const toBuffer = (bytes: Uint8Array): Buffer =>
 
 const kRequest = Symbol('gateway request');
 type Carrier = IncomingMessage & { [kRequest]: BridgedRequest };
-const nodeRead = IncomingMessage.prototype._read;
-
-/** `req._read`: an own property, so it survives Express swapping the request's prototype. */
+/** How `req` gets its body bytes (see replaceRead). */
 function readFromInput(this: IncomingMessage, size: number): void {
   (this as Carrier)[kRequest].read(size);
 }
@@ -85,7 +83,7 @@ export class BridgedRequest {
     req.httpVersion = `${major}.${minor}`;
     setRawHeaders(req, rawHeadersOf(environ));
     (req as Carrier)[kRequest] = this;
-    req._read = readFromInput;
+    replaceRead(req, readFromInput);
     this.req = req;
     this.#input = environ['gateway.input'];
     this.#bodyExpected = hasBody(environ);
@@ -95,7 +93,7 @@ export class BridgedRequest {
   read(size: number): void {
     // Node's own _read first: it marks the request as being consumed and lets the stream read
     // ahead, which an IncomingMessage does not until then (it starts with `readingMore` set).
-    nodeRead.call(this.req, size);
+    nodeReadStarted(this.req, size);
     this.#touched = true;
     if (this.#pulling || this.#ended) return;
     if (!this.#bodyExpected || this.#dumped) return this.#end();

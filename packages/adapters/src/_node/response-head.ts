@@ -3,15 +3,12 @@
 // 3.4, RFC 9110 §7.6.1), which node adds on its own for a keep-alive socket. node-internals.ts
 // feeds it field by field, in node's order, as node's _storeHeader serializes them; nothing is
 // parsed back from a serialized head (see node-internals.ts for what that saves).
-import { STATUS_CODES } from 'node:http';
 import type { HeaderList } from '@gateway-interop/gateway';
-
-/** Hop-by-hop fields: the gateway server answers with 500 if an app sends one (SPEC 3.4). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+import { HOP_BY_HOP, reasonPhrase, statusText } from '@gateway-interop/gateway/http';
 
 /** `'200 OK'`: code, one space, reason phrase (SPEC 3.1); an empty phrase is filled in from the code. */
 export function statusOf(code: number, message: string | undefined): string {
-  return `${code} ${message || STATUS_CODES[code] || ''}`;
+  return statusText(code, message || reasonPhrase(code));
 }
 
 const isSpace = (code: number): boolean => code === 0x20 || code === 0x09;

@@ -4,7 +4,7 @@
 // ReadableStream undici makes for the body whether or not anyone reads it; this one costs a few
 // tenths of a µs, and the bridge turns it into an array body the server writes in one go.
 // What it buys, apps/app-hono GET /hello called in-process on Node 20 (µs of CPU a request, with
-// the other tricks in place): 11.2 with undici's Response (its body taken as response-source.ts
+// the other tricks in place): 11.2 with undici's Response (its body taken as undici-internals.ts
 // does), 3.3 with this one.
 //
 // Handlers build responses with the global `Response` (Hono's `c.text()` is `new Response(text)`),

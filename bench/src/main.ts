@@ -169,7 +169,7 @@ async function main(argv: readonly string[]): Promise<number> {
   );
   const files = writeReports(out, report);
   // The matrix's cost row lives beside the kept reports, whatever --out says: docs/matrix.md reads it.
-  if (comparisons.some((c) => c.optIn)) files.push(writeServerFigures(join(benchDir, 'results', 'servers.json'), report));
+  if (comparisons.some((c) => c.id.startsWith('servers-'))) files.push(writeServerFigures(join(benchDir, 'results', 'servers.json'), report));
   process.stdout.write('\n' + renderTable(report));
   process.stdout.write(
     `\nwrote ${files.map((f) => relative(repoRoot, f)).join(', ')} in ${formatDuration(report.elapsedS)}\n`,

@@ -22,7 +22,7 @@ export interface ServerInfo {
   trust: ProxyTrust | null;
 }
 
-/** How the connection makes an environ: `buildEnviron`, bound to the engine's choice of literal. */
+/** How the connection makes an environ (`buildEnviron`); `literal` writes the keys, the plain one by default. */
 export type MakeEnviron = (
   head: RequestHead,
   remoteAddress: string,
@@ -30,6 +30,7 @@ export type MakeEnviron = (
   info: ServerInfo,
   input: Input,
   writer: ResponseWriter,
+  literal?: EnvironLiteral,
 ) => Environ;
 
 /**
@@ -111,15 +112,7 @@ const ABSOLUTE_FORM = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/;
  * The environ for `head`: the path and query split from the target, the client as the proxy
  * rules say (rule 2.8), and the keys written by `literal` (for `head.names`, or null for the plain one).
  */
-export function buildEnviron(
-  head: RequestHead,
-  remoteAddress: string,
-  remotePort: string,
-  info: ServerInfo,
-  input: Input,
-  writer: ResponseWriter,
-  literal: EnvironLiteral = plainEnviron,
-): Environ {
+export const buildEnviron: MakeEnviron = (head, remoteAddress, remotePort, info, input, writer, literal = plainEnviron) => {
   const target = head.target;
   let path = target;
   let query = '';
@@ -149,7 +142,7 @@ export function buildEnviron(
   // shared descriptor costs 0.1-0.2 µs a request; a getter written in a literal, ~0.6 µs.
   Object.defineProperty(environ, 'gateway.signal', SIGNAL);
   return environ as unknown as Environ;
-}
+};
 
 /** The HTTP_* keys added one at a time: rule 2.3, repeats joined (Cookie with '; '). */
 export function addHeaderKeys(environ: Record<string | symbol, unknown>, head: RequestHead): void {

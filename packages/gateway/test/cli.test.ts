@@ -161,10 +161,18 @@ describe('the gateway command', () => {
     const pidApp = path.join(here, 'fixtures', 'pid-app.ts');
     /** One request on a fresh connection, so the primary's rotation passes it to the next worker. */
     const pidOf = async (url: string): Promise<number> => Number(await (await fetch(url, { headers: { connection: 'close' } })).text());
-    /** Asks until `count` different workers have answered (the rotation makes that quick). */
+    /**
+     * Asks until `count` different workers have answered (the rotation makes that quick once they
+     * are ready). The start-up line comes when the first worker is ready; on a loaded machine the
+     * second can take a while longer to load the app, so the asking goes on for up to 10 s.
+     */
     async function workersAnswering(url: string, count: number): Promise<Set<number>> {
       const pids = new Set<number>();
-      for (let i = 0; i < 50 && pids.size < count; i++) pids.add(await pidOf(url));
+      const until = Date.now() + 10_000;
+      while (pids.size < count && Date.now() < until) {
+        for (let i = 0; i < 10 && pids.size < count; i++) pids.add(await pidOf(url));
+        if (pids.size < count) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       return pids;
     }
 

@@ -60,15 +60,6 @@ export function fetchBridge(respond: Respond, options: BridgeOptions = {}): App 
     lightRequest: tricks['light-request'],
     lightResponse: options.lightResponses ?? tricks['light-response'],
   };
-  if (mode.lightRequest && mode.lightResponse) {
-    // The fast path, kept as it was measured: no mode test per request.
-    return (environ, startResponse) => {
-      const response = withLightResponses(respond, lazyRequest(environ), environ);
-      return isPromise(response)
-        ? finish(response, environ, startResponse, mode)
-        : sendResponse(response, environ, startResponse, mode);
-    };
-  }
   return (environ, startResponse) => {
     const request = mode.lightRequest ? lazyRequest(environ) : toRequest(environ);
     const response = mode.lightResponse

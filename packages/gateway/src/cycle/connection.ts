@@ -47,6 +47,15 @@ export class Connection extends SocketSide implements BodyEvents, BodyOwner, Res
   private continueSent = false;
   /** Body bytes dropped after an early answer (MAX_DISCARD). */
   private discarded = 0;
+  private readonly currentFacts: ConnectionFacts = {
+    clientKeepsAlive: false,
+    serverClosing: false,
+    lastAllowed: false,
+    clientEnded: false,
+    framedByClose: false,
+    bodyLeft: 0,
+    awaitingContinue: false,
+  };
   phase = IDLE;
   deadline: number;
 
@@ -155,19 +164,20 @@ export class Connection extends SocketSide implements BodyEvents, BodyOwner, Res
     return keepOrClose(this.facts(framedByClose)) !== CLOSE;
   }
 
+  /** The facts keep-or-close looks at, now; one object per connection, filled in afresh each time. */
   private facts(framedByClose: boolean): ConnectionFacts {
     const head = this.head!;
     const body = this.body;
     const max = this.settings.maxRequestsPerConnection;
-    return {
-      clientKeepsAlive: head.keepAlive,
-      serverClosing: this.host.closing,
-      lastAllowed: max !== 0 && this.requests >= max,
-      clientEnded: this.peerEnded,
-      framedByClose,
-      bodyLeft: body === null || body.complete ? 0 : head.contentLength,
-      awaitingContinue: head.expectContinue && !this.continueSent,
-    };
+    const facts = this.currentFacts;
+    facts.clientKeepsAlive = head.keepAlive;
+    facts.serverClosing = this.host.closing;
+    facts.lastAllowed = max !== 0 && this.requests >= max;
+    facts.clientEnded = this.peerEnded;
+    facts.framedByClose = framedByClose;
+    facts.bodyLeft = body === null || body.complete ? 0 : head.contentLength;
+    facts.awaitingContinue = head.expectContinue && !this.continueSent;
+    return facts;
   }
 
   // --- between requests -------------------------------------------------------------------------

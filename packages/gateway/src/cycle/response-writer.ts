@@ -199,18 +199,24 @@ export class ResponseWriter {
     const next = nextOf(chunks);
     const step = isThenable(next) ? await next : next;
     if (this.aborted || this.finished) return this.stopEarly(chunks);
-    if (step.done) return this.end(), OVER;
+    if (step.done) {
+      this.end();
+      return OVER;
+    }
     if (this.headersSent) return step; // an imperative write() sent it already
     const first = toBytes(step.value);
     if (first.length === 0 || declaresLength(this.headers)) {
       this.sendHead(first, -1);
       return this.framing === NO_BODY ? this.stopEarly(chunks) : NEXT;
     }
-    const following = chunks.next();
+    const following = nextOf(chunks);
     const soon = isThenable(following) ? await settledSoon(following) : following;
+    // The client may have gone during that turn: nothing more is sent then.
+    if (this.aborted || this.finished) return this.stopEarly(chunks);
     if (soon !== PENDING && soon.done) {
       this.sendFirst(first, first.length);
-      return this.end(), OVER;
+      this.end();
+      return OVER;
     }
     this.sendFirst(first, -1);
     if (this.framing === NO_BODY) return this.stopEarly(chunks);
